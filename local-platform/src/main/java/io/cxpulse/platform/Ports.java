@@ -1,0 +1,37 @@
+package io.cxpulse.platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** Port helpers for servers that bind to the loopback interface. */
+public final class Ports {
+    /** The address every local-platform server binds to by default. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private Ports() {
+    }
+
+    /** A port that is free on the loopback interface at the time of the call. */
+    public static int free() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on " + LOOPBACK, e);
+        }
+    }
+
+    /** {@code port} itself, or a free port when it is 0. */
+    public static int orFree(int port) {
+        return port == 0 ? free() : port;
+    }
+
+    /** Fails with a message naming {@code what} unless {@code port} is in 1..65535. */
+    public static void requireValid(String what, int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException(what + " must be between 1 and 65535, was " + port);
+        }
+    }
+}
