@@ -1,0 +1,169 @@
+package io.cxpulse.schemas.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.cxpulse.schemas.registry.SchemaMetadata;
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.schemas.registry.SchemaRegistryException;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records (generated {@link SpecificRecord}s, {@code GenericRecord}s, enums, or primitives) in the
+ * Confluent wire format, with the schema id from the registry under the subject {@code <topic>-value} or
+ * {@code <topic>-key}.
+ *
+ * <p>With {@code auto.register.schemas=true} (the default) the record's schema is registered; otherwise, with
+ * {@code use.latest.version=true}, the subject's latest schema is used to write; otherwise the record's schema
+ * must already be registered under the subject.
+ */
+public class AvroSerializer<T> implements Serializer<T> {
+    private static final Schema NULL_SCHEMA = Schema.create(Schema.Type.NULL);
+    private SchemaRegistryClient client;
+    private AvroSerdeConfig config;
+    private boolean isKey;
+    private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+
+    /** A serializer that builds its registry client from {@link #configure}. */
+    public AvroSerializer() {
+    }
+
+    /** A serializer that shares {@code client}; {@link #configure} still reads the other settings. */
+    public AvroSerializer(SchemaRegistryClient client) {
+        this.client = client;
+    }
+
+    /** A ready serializer with {@code client} and the settings in {@code configs}. */
+    public AvroSerializer(SchemaRegistryClient client, Map<String, ?> configs, boolean isKey) {
+        this.client = client;
+        configure(configs, isKey);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.config = AvroSerdeConfig.fromMap(configs);
+        this.isKey = isKey;
+        if (client == null) {
+            client = new SchemaRegistryClient(config.registry());
+        }
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        if (config == null) {
+            throw new IllegalStateException("AvroSerializer used before configure()");
+        }
+        Schema recordSchema = schemaOf(data, topic);
+        String subject = AvroSerdeConfig.subject(topic, isKey);
+        int id;
+        Schema writerSchema = recordSchema;
+        try {
+            if (config.autoRegister()) {
+                id = client.register(subject, recordSchema);
+            } else if (config.useLatestVersion()) {
+                SchemaMetadata latest = client.getLatestSchemaMetadata(subject);
+                id = latest.id();
+                writerSchema = latest.schema();
+            } else {
+                id = client.getId(subject, recordSchema);
+            }
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("Could not get a schema id for subject '" + subject + "' (topic "
+                    + topic + ", schema " + recordSchema.getFullName() + "): " + e.getMessage(), e);
+        }
+        Object datum = data instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : data;
+        if (!writerSchema.equals(recordSchema)) {
+            datum = convert(datum, recordSchema, writerSchema, topic, subject);
+        }
+        return frame(id, writerSchema, datum, topic);
+    }
+
+    private byte[] frame(int id, Schema writerSchema, Object datum, String topic) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            byte[] header = new byte[WireFormat.HEADER_SIZE];
+            WireFormat.writeHeader(header, id);
+            out.write(header);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer(datum, writerSchema).write(datum, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Could not write a " + writerSchema.getFullName() + " record for topic "
+                    + topic + " with schema id " + id + ": " + e, e);
+        }
+    }
+
+    private DatumWriter<Object> writer(Object datum, Schema schema) {
+        if (datum instanceof SpecificRecord) {
+            return specificWriters.computeIfAbsent(schema, SpecificDatumWriter::new);
+        }
+        return genericWriters.computeIfAbsent(schema, GenericDatumWriter::new);
+    }
+
+    /** Rewrites {@code datum} from its own schema into {@code target}'s, by Avro schema resolution. */
+    private Object convert(Object datum, Schema own, Schema target, String topic, String subject) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer(datum, own).write(datum, encoder);
+            encoder.flush();
+            return new GenericDatumReader<>(own, target)
+                    .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("A " + own.getFullName() + " record for topic " + topic
+                    + " cannot be written with the latest schema of subject '" + subject + "': " + e, e);
+        }
+    }
+
+    private static Schema schemaOf(Object data, String topic) {
+        if (data instanceof GenericContainer container) {
+            return container.getSchema();
+        }
+        if (data instanceof CharSequence) {
+            return Schema.create(Schema.Type.STRING);
+        }
+        if (data instanceof Integer) {
+            return Schema.create(Schema.Type.INT);
+        }
+        if (data instanceof Long) {
+            return Schema.create(Schema.Type.LONG);
+        }
+        if (data instanceof Boolean) {
+            return Schema.create(Schema.Type.BOOLEAN);
+        }
+        if (data instanceof Double) {
+            return Schema.create(Schema.Type.DOUBLE);
+        }
+        if (data instanceof Float) {
+            return Schema.create(Schema.Type.FLOAT);
+        }
+        if (data instanceof byte[] || data instanceof ByteBuffer) {
+            return Schema.create(Schema.Type.BYTES);
+        }
+        if (data == null) {
+            return NULL_SCHEMA;
+        }
+        throw new SerializationException("Cannot serialize a " + data.getClass().getName() + " for topic " + topic
+                + ": not an Avro record, enum or primitive");
+    }
+}
