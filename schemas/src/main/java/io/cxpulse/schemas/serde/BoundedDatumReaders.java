@@ -1,23 +1,48 @@
 package io.cxpulse.schemas.serde;
 
+import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * Datum readers that do not trust a block count read from the wire when sizing a new array or map, so that a
  * corrupt count fails with an end-of-data error instead of allocating gigabytes first.
+ *
+ * <p>Avro's fast reader sizes arrays straight from the wire count (a corrupt frame then ends in
+ * {@code OutOfMemoryError}), so these readers use data models with the fast reader turned off.
  */
 final class BoundedDatumReaders {
     /** The largest initial capacity taken from the wire; collections still grow past it as items are read. */
     static final int MAX_INITIAL_CAPACITY = 1024;
+    private static final GenericData GENERIC_MODEL = withoutFastReader(new GenericData());
+    private static final SpecificData SPECIFIC_MODEL = withoutFastReader(new SpecificData());
 
     private BoundedDatumReaders() {
     }
 
+    private static <M extends GenericData> M withoutFastReader(M model) {
+        model.setFastReaderEnabled(false);
+        if (model instanceof SpecificData) {
+            model.addLogicalTypeConversion(new TimeConversions.DateConversion());
+            model.addLogicalTypeConversion(new TimeConversions.TimeMillisConversion());
+            model.addLogicalTypeConversion(new TimeConversions.TimeMicrosConversion());
+            model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+            model.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+            model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMillisConversion());
+            model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
+            model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+            model.addLogicalTypeConversion(new Conversions.UUIDConversion());
+        }
+        return model;
+    }
+
     static final class Generic<D> extends GenericDatumReader<D> {
         Generic(Schema writer, Schema reader) {
-            super(writer, reader);
+            super(writer, reader, GENERIC_MODEL);
         }
 
         @Override
@@ -33,7 +58,7 @@ final class BoundedDatumReaders {
 
     static final class Specific<D> extends SpecificDatumReader<D> {
         Specific(Schema writer, Schema reader) {
-            super(writer, reader);
+            super(writer, reader, SPECIFIC_MODEL);
         }
 
         @Override
