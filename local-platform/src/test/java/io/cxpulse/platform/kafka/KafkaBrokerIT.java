@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KafkaBrokerIT {
+public class KafkaBrokerIT {
 
     @Test
     void shouldCreateTopicsWithTheRequestedPartitionsAndConfig(@TempDir Path dataDir) throws Exception {
@@ -59,7 +59,7 @@ class KafkaBrokerIT {
         }
 
         try (KafkaBroker broker = KafkaBroker.start(settings)) {
-            assertThat(readAll(broker, "kept", 100)).hasSize(100);
+            assertThat(readAll(broker.bootstrapServers(), "kept", 100)).hasSize(100);
         }
     }
 
@@ -68,8 +68,9 @@ class KafkaBrokerIT {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
-    static List<String> readAll(KafkaBroker broker, String topic, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+    /** Reads {@code expected} values from the start of {@code topic}, waiting up to 30 s. */
+    public static List<String> readAll(String bootstrapServers, String topic, int expected) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<String> values = new ArrayList<>();
