@@ -30,6 +30,17 @@ final class RegistryState {
         maxId = Math.max(maxId, version.id());
     }
 
+    /** Drops a version from its subject; the schema stays known by id. */
+    void remove(String subject, int version) {
+        List<SchemaVersion> versions = subjects.get(subject);
+        if (versions != null) {
+            versions.removeIf(v -> v.version() == version);
+            if (versions.isEmpty()) {
+                subjects.remove(subject);
+            }
+        }
+    }
+
     void applyLevel(String subject, CompatibilityLevel level) {
         if (subject == null) {
             globalLevel = level == null ? CompatibilityLevel.BACKWARD : level;

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys are {@code {"keytype":"SCHEMA","subject":…,"version":…,"magic":1}} or
  * {@code {"keytype":"CONFIG","subject":…,"magic":0}}; values carry the schema or the compatibility level.
- * A write is acknowledged by every in-sync replica before it is applied to memory and answered.
+ * A write is acknowledged by every in-sync replica before it is applied to memory and answered. On replay,
+ * versions that a Confluent registry marked deleted (or tombstoned) are dropped from their subject; their ids
+ * keep resolving, as in Confluent.
  */
 final class SchemaLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaLog.class);
@@ -168,9 +170,15 @@ final class SchemaLog implements AutoCloseable {
             JsonNode key = JSON.readTree(record.key());
             String keyType = key.path("keytype").asText();
             JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
-            if ("SCHEMA".equals(keyType) && value != null && !value.path("deleted").asBoolean(false)) {
-                state.apply(new SchemaVersion(value.path("subject").asText(), value.path("version").asInt(),
-                        value.path("id").asInt(), value.path("schema").asText()));
+            if ("SCHEMA".equals(keyType)) {
+                String subject = key.path("subject").asText();
+                int version = key.path("version").asInt();
+                if (value == null || value.path("deleted").asBoolean(false)) {
+                    state.remove(subject, version);
+                } else {
+                    state.apply(new SchemaVersion(subject, version, value.path("id").asInt(),
+                            value.path("schema").asText()));
+                }
             } else if ("CONFIG".equals(keyType)) {
                 String subject = key.path("subject").isTextual() ? key.path("subject").asText() : null;
                 CompatibilityLevel level = value == null ? null

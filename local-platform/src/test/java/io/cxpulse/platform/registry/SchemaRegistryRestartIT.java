@@ -7,6 +7,11 @@ import java.util.Map;
 
 import io.cxpulse.platform.LocalPlatform;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +28,8 @@ class SchemaRegistryRestartIT {
             otherId = http.postSchema("/subjects/a-value/versions", SchemaRegistryServerIT.V2_WITH_DEFAULT)
                     .body().path("id").asInt();
             http.put("/config/a-value", Map.of("compatibility", "FULL"));
+            http.postSchema("/subjects/gone-value/versions", "\"double\"");
+            markDeletedAsConfluentDoes(platform.bootstrapServers(), "gone-value", 1);
         }
 
         try (LocalPlatform platform = LocalPlatform.start(0, 0, dataDir)) {
@@ -33,7 +40,21 @@ class SchemaRegistryRestartIT {
             assertThat(http.get("/schemas/ids/" + id).status()).isEqualTo(200);
             assertThat(http.get("/config/a-value").body().path("compatibilityLevel").asText()).isEqualTo("FULL");
             int next = http.postSchema("/subjects/b-value/versions", "\"long\"").body().path("id").asInt();
-            assertThat(next).as("a new schema gets an id never used before").isGreaterThan(otherId);
+            assertThat(next).as("a new schema gets an id never used before").isGreaterThan(otherId + 1);
+            assertThat(http.get("/subjects/gone-value/versions").errorCode()).isEqualTo(40401);
+        }
+    }
+
+    /** Writes the record a Confluent registry writes when it soft-deletes a version. */
+    private static void markDeletedAsConfluentDoes(String bootstrapServers, String subject, int version) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(RegistrySettings.DEFAULT_TOPIC,
+                    "{\"keytype\":\"SCHEMA\",\"subject\":\"" + subject + "\",\"version\":" + version
+                            + ",\"magic\":1}",
+                    "{\"subject\":\"" + subject + "\",\"version\":" + version + ",\"id\":99,"
+                            + "\"schema\":\"\\\"double\\\"\",\"deleted\":true}"));
         }
     }
 }

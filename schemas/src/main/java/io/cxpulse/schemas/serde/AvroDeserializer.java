@@ -87,8 +87,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         Schema reader = specificReader.orElse(writer);
         DatumReader<Object> datumReader = readers.computeIfAbsent(new ReaderKey(id, reader), key ->
                 specificReader.isPresent()
-                ? new BoundedDatumReaders.Specific<>(writer, reader)
-                : new BoundedDatumReaders.Generic<>(writer, reader));
+                ? BoundedDatumReaders.specific(writer, reader)
+                : BoundedDatumReaders.generic(writer, reader));
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
                     data.length - WireFormat.HEADER_SIZE, null);

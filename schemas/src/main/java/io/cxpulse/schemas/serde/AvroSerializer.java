@@ -33,7 +33,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * must already be registered under the subject.
  */
 public class AvroSerializer<T> implements Serializer<T> {
-    private static final Schema NULL_SCHEMA = Schema.create(Schema.Type.NULL);
+    /** Java types written as Avro primitives, as Confluent's serializer does for keys and simple values. */
+    private static final Map<Class<?>, Schema.Type> PRIMITIVES = Map.of(
+            CharSequence.class, Schema.Type.STRING, Integer.class, Schema.Type.INT, Long.class, Schema.Type.LONG,
+            Boolean.class, Schema.Type.BOOLEAN, Double.class, Schema.Type.DOUBLE, Float.class, Schema.Type.FLOAT,
+            byte[].class, Schema.Type.BYTES, ByteBuffer.class, Schema.Type.BYTES);
     private SchemaRegistryClient client;
     private AvroSerdeConfig config;
     private boolean isKey;
@@ -139,29 +143,10 @@ public class AvroSerializer<T> implements Serializer<T> {
         if (data instanceof GenericContainer container) {
             return container.getSchema();
         }
-        if (data instanceof CharSequence) {
-            return Schema.create(Schema.Type.STRING);
-        }
-        if (data instanceof Integer) {
-            return Schema.create(Schema.Type.INT);
-        }
-        if (data instanceof Long) {
-            return Schema.create(Schema.Type.LONG);
-        }
-        if (data instanceof Boolean) {
-            return Schema.create(Schema.Type.BOOLEAN);
-        }
-        if (data instanceof Double) {
-            return Schema.create(Schema.Type.DOUBLE);
-        }
-        if (data instanceof Float) {
-            return Schema.create(Schema.Type.FLOAT);
-        }
-        if (data instanceof byte[] || data instanceof ByteBuffer) {
-            return Schema.create(Schema.Type.BYTES);
-        }
-        if (data == null) {
-            return NULL_SCHEMA;
+        for (Map.Entry<Class<?>, Schema.Type> primitive : PRIMITIVES.entrySet()) {
+            if (primitive.getKey().isInstance(data)) {
+                return Schema.create(primitive.getValue());
+            }
         }
         throw new SerializationException("Cannot serialize a " + data.getClass().getName() + " for topic " + topic
                 + ": not an Avro record, enum or primitive");

@@ -6,7 +6,6 @@ import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * Datum readers that do not trust a block count read from the wire when sizing a new array or map, so that a
@@ -40,25 +39,19 @@ final class BoundedDatumReaders {
         return model;
     }
 
-    static final class Generic<D> extends GenericDatumReader<D> {
-        Generic(Schema writer, Schema reader) {
-            super(writer, reader, GENERIC_MODEL);
-        }
-
-        @Override
-        protected Object newArray(Object old, int size, Schema schema) {
-            return super.newArray(old, Math.min(size, MAX_INITIAL_CAPACITY), schema);
-        }
-
-        @Override
-        protected Object newMap(Object old, int size) {
-            return super.newMap(old, Math.min(size, MAX_INITIAL_CAPACITY));
-        }
+    /** A reader into {@code GenericRecord}s. */
+    static <D> GenericDatumReader<D> generic(Schema writer, Schema reader) {
+        return new Bounded<>(writer, reader, GENERIC_MODEL);
     }
 
-    static final class Specific<D> extends SpecificDatumReader<D> {
-        Specific(Schema writer, Schema reader) {
-            super(writer, reader, SPECIFIC_MODEL);
+    /** A reader into generated classes, with their logical-type conversions. */
+    static <D> GenericDatumReader<D> specific(Schema writer, Schema reader) {
+        return new Bounded<>(writer, reader, SPECIFIC_MODEL);
+    }
+
+    private static final class Bounded<D> extends GenericDatumReader<D> {
+        Bounded(Schema writer, Schema reader, GenericData model) {
+            super(writer, reader, model);
         }
 
         @Override

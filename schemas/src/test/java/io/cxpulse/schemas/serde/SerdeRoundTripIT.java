@@ -91,6 +91,21 @@ class SerdeRoundTripIT {
     }
 
     @Test
+    void shouldRoundTripGenericRecordsWithTheGenericSerde() {
+        String topic = topic();
+        GenericAvroSerde serde = new GenericAvroSerde(registry);
+        serde.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+        GenericRecord record = new org.apache.avro.generic.GenericRecordBuilder(new org.apache.avro.Schema.Parser()
+                .parse("{\"type\":\"record\",\"name\":\"G\",\"fields\":[{\"name\":\"n\",\"type\":\"long\"}]}"))
+                .set("n", 7L).build();
+
+        GenericRecord read = serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, record));
+
+        assertThat(read).isEqualTo(record);
+        assertThat(registry.getLatestSchemaMetadata(topic + "-value").schema()).isEqualTo(record.getSchema());
+    }
+
+    @Test
     void shouldWriteKeysUnderTheKeySubject() {
         String topic = topic();
         AvroSerializer<Object> keys = new AvroSerializer<>(registry,
