@@ -1,0 +1,364 @@
+package io.cxpulse.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.ingest.auth.Source;
+import io.cxpulse.ingest.config.IngestConfig;
+import io.cxpulse.ingest.http.BodyParser;
+import io.cxpulse.ingest.http.BodyParser.BodyException;
+import io.cxpulse.ingest.http.BodyParser.RawEvent;
+import io.cxpulse.ingest.http.Problem;
+import io.cxpulse.ingest.publish.EventPublisher;
+import io.cxpulse.ingest.publish.EventPublisher.Outgoing;
+import io.cxpulse.ingest.validation.EventValidator;
+import io.cxpulse.ingest.validation.EventValidator.Accepted;
+import io.cxpulse.ingest.validation.EventValidator.Rejected;
+import io.cxpulse.ingest.validation.EventValidator.Result;
+import io.cxpulse.ingest.validation.FieldError;
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest service: authenticated HTTP in, validated Avro events out to Kafka, answered only once Kafka has
+ * acknowledged every accepted event.
+ */
+public final class IngestService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<EventType, Schema> SCHEMAS = Map.of(
+            EventType.SURVEY_RESPONSE, SurveyResponse.getClassSchema(),
+            EventType.TICKET_EVENT, TicketEvent.getClassSchema(),
+            EventType.TOUCHPOINT, TouchpointEvent.getClassSchema());
+    private static final String START = "cxpulse.start";
+
+    private final IngestConfig config;
+    private final EventValidator validator;
+    private final IngestMetrics metrics = new IngestMetrics();
+    private final SchemaRegistryClient registry;
+    private final EventPublisher publisher;
+    private final Admin admin;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicBoolean schemasReady = new AtomicBoolean();
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "ingest-setup");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Javalin app;
+
+    private IngestService(IngestConfig config, Clock clock) {
+        this.config = config;
+        this.validator = new EventValidator(clock, config.maxEventAge(), config.maxClockSkew());
+        this.registry = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
+        Map<String, Object> adminConfig = new LinkedHashMap<>(config.kafka());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+        this.admin = Admin.create(adminConfig);
+        this.publisher = new EventPublisher(config.kafka(), config.registry(), registry, config.ackTimeout());
+        metrics.bindProducer(publisher.producer());
+        this.app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.jetty.defaultHost = config.host();
+            javalin.jetty.defaultPort = config.port();
+            javalin.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownTimeout().toMillis()));
+        });
+        routes();
+    }
+
+    /** Starts serving; registers the schemas and creates missing topics in the background until it succeeds. */
+    public static IngestService start(IngestConfig config, Clock clock) {
+        IngestService service = new IngestService(config, clock);
+        service.background.execute(service::prepare);
+        service.app.start();
+        LOG.info("Ingest service listening on {} for sources {}", service.url(),
+                config.authenticator().sourceNames());
+        return service;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        return "http://" + config.host() + ":" + port();
+    }
+
+    /** Whether the schemas are registered (the service is ready once Kafka is reachable too). */
+    public boolean schemasRegistered() {
+        return schemasReady.get();
+    }
+
+    /** Stops accepting requests, finishes those in flight, then flushes and closes the producer. */
+    @Override
+    public void close() {
+        LOG.info("Ingest service stopping: finishing requests in flight");
+        app.stop();
+        background.shutdownNow();
+        publisher.close();
+        admin.close(Duration.ofSeconds(5));
+        metrics.close();
+        LOG.info("Ingest service stopped");
+    }
+
+    private void prepare() {
+        try {
+            if (config.createTopics()) {
+                createTopics();
+            }
+            SCHEMAS.forEach((type, schema) -> {
+                int id = registry.register(config.topics().get(type) + "-value", schema);
+                LOG.info("Schema {} registered as id {} under {}-value", schema.getFullName(), id,
+                        config.topics().get(type));
+            });
+            schemasReady.set(true);
+        } catch (RuntimeException e) {
+            LOG.warn("Not ready yet, retrying in 5 s: {}", e.getMessage());
+            background.schedule(this::prepare, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void createTopics() {
+        List<NewTopic> topics = config.topics().values().stream()
+                .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)).toList();
+        admin.createTopics(topics).values().forEach((name, future) -> {
+            try {
+                future.get(10, TimeUnit.SECONDS);
+                LOG.info("Created topic {} with {} partitions", name, config.topicPartitions());
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("timed out creating topic " + name);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        });
+    }
+
+    private void routes() {
+        app.before(ctx -> ctx.attribute(START, System.nanoTime()));
+        app.after(this::recordRequest);
+        for (EventType type : EventType.values()) {
+            app.post("/v1/" + type.path(), ctx -> ingest(ctx, type));
+        }
+        app.get("/health/live", ctx -> json(ctx, 200, Map.of("status", "UP")));
+        app.get("/health/ready", this::ready);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
+        app.get("/openapi.yaml", this::openApi);
+        app.error(404, ctx -> {
+            if (!ctx.res().isCommitted() && (ctx.result() == null || ctx.result().isEmpty())) {
+                problem(ctx, Problem.notFound(ctx.path()));
+            }
+        });
+        app.error(405, ctx -> problem(ctx, Problem.methodNotAllowed(ctx.method().name(), ctx.path())));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            problem(ctx, Problem.internal());
+        });
+    }
+
+    private void ingest(Context ctx, EventType type) throws IOException {
+        Source source = config.authenticator().authenticate(ctx.header("Authorization")).orElse(null);
+        if (source == null) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"cxpulse-ingest\"");
+            refuse(ctx, type, Problem.unauthorized());
+            return;
+        }
+        if (!source.mayPublish(type)) {
+            refuse(ctx, type, Problem.forbidden(source.name(), type.path()));
+            return;
+        }
+        BodyParser.Format format = BodyParser.format(ctx.contentType()).orElse(null);
+        if (format == null) {
+            refuse(ctx, type, Problem.unsupportedMediaType(ctx.contentType()));
+            return;
+        }
+        List<RawEvent> events;
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = BodyParser.read(in, ctx.req().getContentLengthLong(), config.maxBodyBytes());
+            events = BodyParser.events(body, format, config.maxEvents());
+        } catch (BodyException e) {
+            refuse(ctx, type, e.problem());
+            return;
+        }
+        if (!withinRate(ctx, type, source, events.size())) {
+            return;
+        }
+        List<Result> results = new ArrayList<>(events.size());
+        List<Outgoing> outgoing = new ArrayList<>();
+        for (RawEvent event : events) {
+            Result result = event.parseError() != null
+                    ? new Rejected(null, List.of(new FieldError("", event.parseError(),
+                            FieldError.Reason.MALFORMED_JSON)))
+                    : validator.validate(type, event.json(), source.name());
+            results.add(result);
+            if (result instanceof Accepted accepted) {
+                outgoing.add(new Outgoing(config.topics().get(type), accepted.key(), accepted.record()));
+            } else if (result instanceof Rejected rejected) {
+                rejected.errors().stream().map(FieldError::reason).distinct()
+                        .forEach(reason -> metrics.rejection(type, reason));
+            }
+        }
+        int rejected = results.size() - outgoing.size();
+        metrics.events(type, "rejected", rejected);
+        if (!outgoing.isEmpty()) {
+            int unacknowledged = publisher.sendAll(outgoing, config.ackTimeout());
+            if (unacknowledged > 0) {
+                metrics.events(type, "unavailable", outgoing.size());
+                ctx.header("Retry-After", "5");
+                refuse(ctx, type, Problem.kafkaUnavailable("Kafka did not acknowledge " + unacknowledged + " of "
+                        + outgoing.size() + " events within " + config.ackTimeout().toMillis() + " ms; none of "
+                        + "this request's events may be counted as stored. Retry the request: events that carry "
+                        + "an eventId are counted once downstream."));
+                return;
+            }
+            metrics.events(type, "accepted", outgoing.size());
+        }
+        int status = outgoing.size() == results.size() ? 202 : outgoing.isEmpty() ? 422 : 207;
+        json(ctx, status, responseBody(results, outgoing.size()));
+    }
+
+    private boolean withinRate(Context ctx, EventType type, Source source, int events) {
+        if (config.rateLimit() == 0) {
+            return true;
+        }
+        Bucket bucket = buckets.computeIfAbsent(source.name(), name -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(Math.max(config.rateLimit(), config.maxEvents()))
+                        .refillGreedy(config.rateLimit(), Duration.ofSeconds(1)).build())
+                .build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(events);
+        if (probe.isConsumed()) {
+            return true;
+        }
+        long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill()) + 1);
+        ctx.header("Retry-After", Long.toString(retryAfter));
+        refuse(ctx, type, Problem.rateLimited(source.name(), retryAfter));
+        return false;
+    }
+
+    private static Map<String, Object> responseBody(List<Result> results, int accepted) {
+        List<Map<String, Object>> items = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            Result result = results.get(i);
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("index", i);
+            item.put("eventId", result.eventId());
+            item.put("status", result instanceof Accepted ? "accepted" : "rejected");
+            List<Map<String, String>> errors = new ArrayList<>();
+            if (result instanceof Rejected rejected) {
+                rejected.errors().forEach(e -> errors.add(Map.of("field", e.field(), "message", e.message())));
+            }
+            item.put("errors", errors);
+            items.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", accepted);
+        body.put("rejected", results.size() - accepted);
+        body.put("results", items);
+        return body;
+    }
+
+    private void ready(Context ctx) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        boolean kafka;
+        try {
+            kafka = !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            kafka = false;
+        }
+        checks.put("kafka", kafka ? "UP" : "DOWN");
+        checks.put("schemas", schemasReady.get() ? "UP" : "DOWN");
+        boolean up = kafka && schemasReady.get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("checks", checks);
+        json(ctx, up ? 200 : 503, body);
+    }
+
+    private void openApi(Context ctx) throws IOException {
+        try (InputStream in = IngestService.class.getResourceAsStream("/openapi.yaml")) {
+            if (in == null) {
+                throw new IOException("openapi.yaml is missing from the jar");
+            }
+            ctx.contentType("application/yaml").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private void refuse(Context ctx, EventType type, Problem problem) {
+        metrics.rejection(type.label(), problem.slug());
+        problem(ctx, problem);
+    }
+
+    private void recordRequest(Context ctx) {
+        Long start = ctx.attribute(START);
+        if (start == null) {
+            return;
+        }
+        String route;
+        try {
+            route = ctx.endpointHandlerPath();
+        } catch (RuntimeException e) {
+            route = "NOT_FOUND";
+        }
+        if (route == null || route.isEmpty() || route.equals("*")) {
+            route = "NOT_FOUND";
+        }
+        metrics.request(ctx.method().name(), route, ctx.statusCode(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static void problem(Context ctx, Problem problem) {
+        try {
+            ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE)
+                    .result(JSON.writeValueAsString(problem.body(ctx.path())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

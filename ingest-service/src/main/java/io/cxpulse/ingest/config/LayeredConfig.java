@@ -1,0 +1,128 @@
+package io.cxpulse.ingest.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Configuration in layers: defaults in code, then an optional properties file, then environment variables with
+ * the {@code CXPULSE_} prefix ({@code CXPULSE_KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrap.servers}).
+ * Later layers win. Typed getters fail with a {@link ConfigException} that names the key.
+ */
+public final class LayeredConfig {
+    /** The prefix of environment variables that configure CX Pulse. */
+    public static final String ENV_PREFIX = "CXPULSE_";
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|user\\.info|jaas).*");
+
+    private final Map<String, String> values;
+
+    private LayeredConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /**
+     * Layers {@code defaults}, the properties file (if given and present), and the {@code CXPULSE_} variables of
+     * {@code environment}.
+     */
+    public static LayeredConfig load(Map<String, String> defaults, Optional<Path> file,
+            Map<String, String> environment) {
+        Map<String, String> merged = new TreeMap<>(defaults);
+        if (file.isPresent()) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("Cannot read the configuration file " + file.get() + ": " + e.getMessage());
+            }
+            properties.stringPropertyNames().forEach(key -> merged.put(key, properties.getProperty(key).trim()));
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                merged.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                        value.trim());
+            }
+        });
+        return new LayeredConfig(merged);
+    }
+
+    /** A configuration of exactly these values, for tests. */
+    public static LayeredConfig of(Map<String, String> values) {
+        return new LayeredConfig(values);
+    }
+
+    public Optional<String> optional(String key) {
+        return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
+    }
+
+    public String string(String key) {
+        return optional(key).orElseThrow(() -> new ConfigException(key, null, "is required"));
+    }
+
+    public int integer(String key, int min, int max) {
+        String text = string(key);
+        try {
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw new ConfigException(key, text, "must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, text, "must be a whole number");
+        }
+    }
+
+    public boolean bool(String key) {
+        String text = string(key);
+        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+            throw new ConfigException(key, text, "must be true or false");
+        }
+        return Boolean.parseBoolean(text);
+    }
+
+    /** An ISO-8601 duration ({@code PT5M}, {@code P30D}) or a number of milliseconds. */
+    public Duration duration(String key) {
+        String text = string(key);
+        try {
+            if (text.chars().allMatch(Character::isDigit)) {
+                return Duration.ofMillis(Long.parseLong(text));
+            }
+            Duration value = Duration.parse(text);
+            if (value.isNegative()) {
+                throw new ConfigException(key, text, "must not be negative");
+            }
+            return value;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ConfigException(key, text, "must be an ISO-8601 duration such as PT5M or P30D, or milliseconds");
+        }
+    }
+
+    /** Every value under {@code prefix}, with the prefix removed: {@code kafka.} gives the Kafka client settings. */
+    public Map<String, String> withPrefix(String prefix, boolean strip) {
+        Map<String, String> result = new TreeMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                result.put(strip ? key.substring(prefix.length()) : key, value);
+            }
+        });
+        return result;
+    }
+
+    /** The effective configuration for the log, with secrets masked. */
+    public Map<String, String> masked() {
+        Map<String, String> result = new TreeMap<>();
+        values.forEach((key, value) -> result.put(key, SECRET.matcher(key).matches() ? "********" : value));
+        return result;
+    }
+}

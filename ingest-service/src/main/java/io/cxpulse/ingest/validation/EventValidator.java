@@ -1,0 +1,434 @@
+package io.cxpulse.ingest.validation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.Device;
+import io.cxpulse.avro.FrictionSignal;
+import io.cxpulse.avro.Interaction;
+import io.cxpulse.avro.Outcome;
+import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.ingest.EventType;
+import io.cxpulse.ingest.validation.FieldError.Reason;
+
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Checks one JSON event completely against the event contract (every error, not just the first) and, when it
+ * holds, builds the Avro record with the fields ingest stamps: {@code eventId} when absent, {@code receivedAt}
+ * and {@code source}.
+ */
+public final class EventValidator {
+    /** Longest identifier (ids, names, segments, touchpoints). */
+    public static final int MAX_IDENTIFIER = 200;
+    /** Longest survey comment. */
+    public static final int MAX_COMMENT = 4_000;
+    /** Most attributes per event, and the longest attribute value. */
+    public static final int MAX_ATTRIBUTES = 50;
+    public static final int MAX_ATTRIBUTE_VALUE = 1_000;
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Duration maxSkew;
+
+    public EventValidator(Clock clock, Duration maxAge, Duration maxSkew) {
+        this.clock = clock;
+        this.maxAge = maxAge;
+        this.maxSkew = maxSkew;
+    }
+
+    /** The outcome for one event: a record to publish, or the reasons it was refused. */
+    public sealed interface Result permits Accepted, Rejected {
+        /** The event id: the one sent, the one ingest generated, or null when the one sent was unusable. */
+        String eventId();
+    }
+
+    /**
+     * An event that holds to the contract.
+     *
+     * @param eventId the event's id
+     * @param key     the Kafka key: customerId, or ticketId for ticket events
+     * @param record  the Avro record
+     */
+    public record Accepted(String eventId, String key, SpecificRecord record) implements Result {
+    }
+
+    /** An event that breaks the contract, with every reason. */
+    public record Rejected(String eventId, List<FieldError> errors) implements Result {
+        public Rejected {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** Checks {@code event}, sent by {@code source} to the {@code type} endpoint. */
+    public Result validate(EventType type, JsonNode event, String source) {
+        if (event == null || !event.isObject()) {
+            return new Rejected(null, List.of(new FieldError("", "each event must be a JSON object, not "
+                    + describe(event), Reason.NOT_AN_OBJECT)));
+        }
+        Check check = new Check(event);
+        Map<String, Rule> rules = rules(type);
+        for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.equals("receivedAt") || name.equals("source")) {
+                check.error(name, "is set by ingest and must not be sent", Reason.SERVER_FIELD);
+            } else if (!rules.containsKey(name)) {
+                check.error(name, "is not a field of " + type.path() + " events", Reason.UNKNOWN_FIELD);
+            }
+        }
+        rules.forEach((name, rule) -> rule.apply(check, name));
+        if (type == EventType.SURVEY_RESPONSE) {
+            checkScoreRange(check);
+        }
+        String sentId = check.values.get("eventId") instanceof String id ? id : null;
+        if (!check.errors.isEmpty()) {
+            return new Rejected(sentId, check.errors);
+        }
+        String eventId = sentId != null ? sentId : UUID.randomUUID().toString();
+        Instant receivedAt = clock.instant();
+        return switch (type) {
+            case SURVEY_RESPONSE -> survey(check.values, eventId, receivedAt, source);
+            case TICKET_EVENT -> ticket(check.values, eventId, receivedAt, source);
+            case TOUCHPOINT -> touchpoint(check.values, eventId, receivedAt, source);
+        };
+    }
+
+    private static Map<String, Rule> rules(EventType type) {
+        Map<String, Rule> rules = new LinkedHashMap<>();
+        rules.put("eventId", Rule.uuid(false));
+        rules.put("occurredAt", Rule.INSTANT);
+        rules.put("customerId", Rule.identifier(true));
+        rules.put("segment", Rule.identifier(false));
+        rules.put("channel", Rule.enumOf(Channel.class, false));
+        rules.put("attributes", Rule.ATTRIBUTES);
+        switch (type) {
+            case SURVEY_RESPONSE -> {
+                rules.put("surveyId", Rule.identifier(true));
+                rules.put("metric", Rule.enumOf(SurveyMetric.class, true));
+                rules.put("score", Rule.INT);
+                rules.put("comment", Rule.text(MAX_COMMENT, false));
+                rules.put("touchpoint", Rule.identifier(false));
+                rules.put("journeyStage", Rule.identifier(false));
+            }
+            case TICKET_EVENT -> {
+                rules.put("ticketId", Rule.identifier(true));
+                rules.put("type", Rule.enumOf(TicketEventType.class, true));
+                rules.put("priority", Rule.enumOf(TicketPriority.class, true));
+                rules.put("queue", Rule.identifier(false));
+                rules.put("agentId", Rule.identifier(false));
+            }
+            case TOUCHPOINT -> {
+                rules.put("touchpoint", Rule.identifier(true));
+                rules.put("journeyId", Rule.identifier(false));
+                rules.put("journeyStage", Rule.identifier(false));
+                rules.put("device", Rule.enumOf(Device.class, false));
+                rules.put("interaction", Rule.enumOf(Interaction.class, false));
+                rules.put("outcome", Rule.enumOf(Outcome.class, true));
+                rules.put("frictionSignals", Rule.FRICTION_SIGNALS);
+                rules.put("durationMs", Rule.DURATION);
+                rules.put("errorCode", Rule.identifier(false));
+            }
+        }
+        return rules;
+    }
+
+    private static void checkScoreRange(Check check) {
+        if (check.values.get("metric") instanceof SurveyMetric metric && check.values.get("score") instanceof Integer s) {
+            int min = metric == SurveyMetric.NPS ? 0 : 1;
+            int max = switch (metric) {
+                case NPS -> 10;
+                case CSAT -> 5;
+                default -> 7;
+            };
+            if (s < min || s > max) {
+                check.error("score", "must be between " + min + " and " + max + " for " + metric + ", was " + s,
+                        Reason.OUT_OF_RANGE);
+            }
+        }
+    }
+
+    /** Collects errors and the converted values of one event. */
+    private final class Check {
+        final JsonNode event;
+        final List<FieldError> errors = new ArrayList<>();
+        final Map<String, Object> values = new LinkedHashMap<>();
+
+        Check(JsonNode event) {
+            this.event = event;
+        }
+
+        void error(String field, String message, Reason reason) {
+            errors.add(new FieldError(field, message, reason));
+        }
+
+        Instant now() {
+            return clock.instant();
+        }
+
+        EventValidator validator() {
+            return EventValidator.this;
+        }
+    }
+
+    /** How one field is checked and converted. */
+    @FunctionalInterface
+    private interface Rule {
+        /** Checks the field {@code name} of the event; puts the converted value, or records errors. */
+        void check(Check check, String name, JsonNode value);
+
+        default void apply(Check check, String name) {
+            JsonNode value = check.event.get(name);
+            if (value == null || value.isNull()) {
+                if (required()) {
+                    check.error(name, "is required", Reason.MISSING_FIELD);
+                }
+                return;
+            }
+            check(check, name, value);
+        }
+
+        default boolean required() {
+            return false;
+        }
+
+        static Rule requiredIf(boolean required, Rule rule) {
+            if (!required) {
+                return rule;
+            }
+            return new Rule() {
+                @Override
+                public void check(Check check, String name, JsonNode value) {
+                    rule.check(check, name, value);
+                }
+
+                @Override
+                public boolean required() {
+                    return true;
+                }
+            };
+        }
+
+        static Rule text(int maxLength, boolean required) {
+            return requiredIf(required, (check, name, value) -> textValue(check, name, value, maxLength)
+                    .ifPresent(text -> check.values.put(name, text)));
+        }
+
+        static Rule identifier(boolean required) {
+            return text(MAX_IDENTIFIER, required);
+        }
+
+        static Rule uuid(boolean required) {
+            return requiredIf(required, (check, name, value) -> textValue(check, name, value, 36).ifPresent(text -> {
+                if (UUID_TEXT.matcher(text).matches()) {
+                    check.values.put(name, text);
+                } else {
+                    check.error(name, "must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b", Reason.BAD_UUID);
+                }
+            }));
+        }
+
+        static <E extends Enum<E>> Rule enumOf(Class<E> type, boolean required) {
+            return requiredIf(required, (check, name, value) -> enumValue(check, name, value, type)
+                    .ifPresent(symbol -> check.values.put(name, symbol)));
+        }
+
+        Rule INSTANT = requiredIf(true, (check, name, value) -> textValue(check, name, value, 64).ifPresent(text -> {
+            Instant instant;
+            try {
+                instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                check.error(name, "must be an ISO-8601 instant with an offset, such as 2026-11-20T10:15:30Z",
+                        Reason.BAD_TIMESTAMP);
+                return;
+            }
+            EventValidator validator = check.validator();
+            Instant now = check.now();
+            if (instant.isAfter(now.plus(validator.maxSkew))) {
+                check.error(name, "is more than " + validator.maxSkew.toMinutes() + " minutes in the future",
+                        Reason.IN_FUTURE);
+            } else if (instant.isBefore(now.minus(validator.maxAge))) {
+                check.error(name, "is older than " + validator.maxAge.toDays() + " days", Reason.TOO_OLD);
+            } else {
+                check.values.put(name, instant);
+            }
+        }));
+
+        Rule INT = requiredIf(true, (check, name, value) -> {
+            if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+                check.error(name, "must be a whole number, not " + describe(value), Reason.WRONG_TYPE);
+            } else {
+                check.values.put(name, value.intValue());
+            }
+        });
+
+        Rule DURATION = (check, name, value) -> {
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                check.error(name, "must be a whole number of milliseconds, not " + describe(value),
+                        Reason.WRONG_TYPE);
+            } else if (value.longValue() < 0) {
+                check.error(name, "must not be negative", Reason.OUT_OF_RANGE);
+            } else {
+                check.values.put(name, value.longValue());
+            }
+        };
+
+        Rule FRICTION_SIGNALS = (check, name, value) -> {
+            if (!value.isArray()) {
+                check.error(name, "must be an array of friction signals, not " + describe(value), Reason.WRONG_TYPE);
+                return;
+            }
+            List<FrictionSignal> signals = new ArrayList<>();
+            boolean ok = true;
+            for (int i = 0; i < value.size(); i++) {
+                Optional<FrictionSignal> signal = enumValue(check, name + "[" + i + "]", value.get(i),
+                        FrictionSignal.class);
+                ok &= signal.isPresent();
+                signal.ifPresent(signals::add);
+            }
+            if (ok) {
+                check.values.put(name, signals);
+            }
+        };
+
+        Rule ATTRIBUTES = (check, name, value) -> {
+            if (!value.isObject()) {
+                check.error(name, "must be an object of string values, not " + describe(value), Reason.WRONG_TYPE);
+                return;
+            }
+            if (value.size() > MAX_ATTRIBUTES) {
+                check.error(name, "must have at most " + MAX_ATTRIBUTES + " entries, has " + value.size(),
+                        Reason.TOO_LONG);
+                return;
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            boolean ok = true;
+            for (Iterator<Map.Entry<String, JsonNode>> entries = value.fields(); entries.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = entries.next();
+                String path = name + "." + entry.getKey();
+                if (entry.getKey().length() > MAX_IDENTIFIER) {
+                    check.error(path, "name must be at most " + MAX_IDENTIFIER + " characters", Reason.TOO_LONG);
+                    ok = false;
+                    continue;
+                }
+                Optional<String> text = textValue(check, path, entry.getValue(), MAX_ATTRIBUTE_VALUE);
+                ok &= text.isPresent();
+                text.ifPresent(t -> attributes.put(entry.getKey(), t));
+            }
+            if (ok) {
+                check.values.put(name, attributes);
+            }
+        };
+    }
+
+    private static Optional<String> textValue(Check check, String name, JsonNode value, int maxLength) {
+        if (!value.isTextual()) {
+            check.error(name, "must be a string, not " + describe(value), Reason.WRONG_TYPE);
+            return Optional.empty();
+        }
+        String text = value.textValue();
+        if (text.isBlank()) {
+            check.error(name, "must not be blank", Reason.OUT_OF_RANGE);
+            return Optional.empty();
+        }
+        int length = text.codePointCount(0, text.length());
+        if (length > maxLength) {
+            check.error(name, "must be at most " + maxLength + " characters, has " + length, Reason.TOO_LONG);
+            return Optional.empty();
+        }
+        return Optional.of(text);
+    }
+
+    private static <E extends Enum<E>> Optional<E> enumValue(Check check, String name, JsonNode value, Class<E> type) {
+        List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name)
+                .filter(symbol -> !symbol.equals("UNKNOWN")).toList();
+        if (value != null && value.isTextual() && allowed.contains(value.textValue())) {
+            return Optional.of(Enum.valueOf(type, value.textValue()));
+        }
+        check.error(name, "must be one of " + String.join(", ", allowed) + ", not " + describe(value), Reason.BAD_ENUM);
+        return Optional.empty();
+    }
+
+    static String describe(JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return "nothing";
+        }
+        JsonNodeType type = value.getNodeType();
+        String text = value.toString();
+        return switch (type) {
+            case STRING, NUMBER, BOOLEAN -> type.name().toLowerCase() + " " + abbreviate(text);
+            case NULL -> "null";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            default -> type.name().toLowerCase();
+        };
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Accepted survey(Map<String, Object> v, String eventId, Instant receivedAt, String source) {
+        SurveyResponse record = SurveyResponse.newBuilder()
+                .setEventId(eventId).setOccurredAt((Instant) v.get("occurredAt")).setReceivedAt(receivedAt)
+                .setSource(source).setCustomerId((String) v.get("customerId")).setSegment((String) v.get("segment"))
+                .setChannel((Channel) v.get("channel")).setAttributes((Map<String, String>) v.get("attributes"))
+                .setSurveyId((String) v.get("surveyId")).setMetric((SurveyMetric) v.get("metric"))
+                .setScore((Integer) v.get("score")).setComment((String) v.get("comment"))
+                .setTouchpoint((String) v.get("touchpoint")).setJourneyStage((String) v.get("journeyStage"))
+                .build();
+        return new Accepted(eventId, record.getCustomerId(), record);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Accepted ticket(Map<String, Object> v, String eventId, Instant receivedAt, String source) {
+        TicketEvent record = TicketEvent.newBuilder()
+                .setEventId(eventId).setOccurredAt((Instant) v.get("occurredAt")).setReceivedAt(receivedAt)
+                .setSource(source).setCustomerId((String) v.get("customerId")).setSegment((String) v.get("segment"))
+                .setChannel((Channel) v.get("channel")).setAttributes((Map<String, String>) v.get("attributes"))
+                .setTicketId((String) v.get("ticketId")).setType((TicketEventType) v.get("type"))
+                .setPriority((TicketPriority) v.get("priority")).setQueue((String) v.get("queue"))
+                .setAgentId((String) v.get("agentId"))
+                .build();
+        return new Accepted(eventId, record.getTicketId(), record);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Accepted touchpoint(Map<String, Object> v, String eventId, Instant receivedAt, String source) {
+        TouchpointEvent record = TouchpointEvent.newBuilder()
+                .setEventId(eventId).setOccurredAt((Instant) v.get("occurredAt")).setReceivedAt(receivedAt)
+                .setSource(source).setCustomerId((String) v.get("customerId")).setSegment((String) v.get("segment"))
+                .setChannel((Channel) v.get("channel")).setAttributes((Map<String, String>) v.get("attributes"))
+                .setTouchpoint((String) v.get("touchpoint")).setJourneyId((String) v.get("journeyId"))
+                .setJourneyStage((String) v.get("journeyStage")).setDevice((Device) v.get("device"))
+                .setInteraction((Interaction) v.get("interaction")).setOutcome((Outcome) v.get("outcome"))
+                .setFrictionSignals((List<FrictionSignal>) v.getOrDefault("frictionSignals", List.of()))
+                .setDurationMs((Long) v.get("durationMs")).setErrorCode((String) v.get("errorCode"))
+                .build();
+        return new Accepted(eventId, record.getCustomerId(), record);
+    }
+}
