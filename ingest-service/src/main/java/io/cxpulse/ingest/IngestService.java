@@ -94,6 +94,9 @@ public final class IngestService implements AutoCloseable {
             javalin.jetty.defaultHost = config.host();
             javalin.jetty.defaultPort = config.port();
             javalin.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownTimeout().toMillis()));
+            // Jetty's per-connection header cache matches values case-insensitively by default, so a second
+            // request on a kept-alive connection could be handed the first one's Authorization value
+            javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         });
         routes();
     }
@@ -181,11 +184,7 @@ public final class IngestService implements AutoCloseable {
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
         app.get("/openapi.yaml", this::openApi);
-        app.error(404, ctx -> {
-            if (!ctx.res().isCommitted() && (ctx.result() == null || ctx.result().isEmpty())) {
-                problem(ctx, Problem.notFound(ctx.path()));
-            }
-        });
+        app.error(404, ctx -> problem(ctx, Problem.notFound(ctx.path())));
         app.error(405, ctx -> problem(ctx, Problem.methodNotAllowed(ctx.method().name(), ctx.path())));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);

@@ -48,6 +48,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
             config.jetty.defaultHost = settings.host();
             config.jetty.defaultPort = settings.port();
             config.http.maxRequestSize = 16L * 1024 * 1024;
+            // Jetty's per-connection header cache matches values case-insensitively by default, so a second
+            // request on a kept-alive connection could be handed the first one's Authorization value
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         });
         routes();
     }

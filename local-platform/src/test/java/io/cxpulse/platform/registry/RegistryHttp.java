@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** A bare HTTP caller for the registry's REST API, so tests see exactly what goes over the wire. */
 final class RegistryHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String authorization;
 
@@ -31,8 +31,12 @@ final class RegistryHttp {
     }
 
     RegistryHttp withBasicAuth(String userInfo) {
-        return new RegistryHttp(baseUrl,
+        return withAuthorization(
                 "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    RegistryHttp withAuthorization(String headerValue) {
+        return new RegistryHttp(baseUrl, headerValue);
     }
 
     record Response(int status, String contentType, JsonNode body, String text) {
@@ -72,7 +76,7 @@ final class RegistryHttp {
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json;
             try {
                 json = JSON.readTree(response.body());

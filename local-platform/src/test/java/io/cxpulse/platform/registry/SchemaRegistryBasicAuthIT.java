@@ -26,6 +26,9 @@ class SchemaRegistryBasicAuthIT {
             assertThat(refused.errorCode()).isEqualTo(401);
             assertThat(wrong.status()).isEqualTo(401);
             assertThat(allowed.status()).isEqualTo(200);
+            String good = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
+            assertThat(anonymous.withAuthorization(good.toUpperCase()).get("/subjects").status())
+                    .as("a kept-alive connection must not reuse the previous request's credentials").isEqualTo(401);
         }
     }
 }
