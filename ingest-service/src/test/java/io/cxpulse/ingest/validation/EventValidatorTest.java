@@ -1,0 +1,108 @@
+package io.cxpulse.ingest.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.ingest.EventType;
+import io.cxpulse.ingest.validation.EventValidator.Accepted;
+import io.cxpulse.ingest.validation.EventValidator.Rejected;
+import io.cxpulse.ingest.validation.EventValidator.Result;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import org.junit.jupiter.api.Test;
+
+class EventValidatorTest {
+    static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+    final EventValidator validator = new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(30),
+            Duration.ofMinutes(5));
+
+    static ObjectNode survey(String metric, int score) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("occurredAt", "2026-11-20T11:00:00Z");
+        event.put("customerId", "c-1");
+        event.put("surveyId", "s-1");
+        event.put("metric", metric);
+        event.put("score", score);
+        return event;
+    }
+
+    @Test
+    void shouldStampReceivedAtSourceAndAGeneratedEventId() {
+        Result result = validator.validate(EventType.SURVEY_RESPONSE, survey("NPS", 7), "crm");
+
+        assertThat(result).isInstanceOf(Accepted.class);
+        SurveyResponse record = (SurveyResponse) ((Accepted) result).record();
+        assertThat(record.getReceivedAt()).isEqualTo(NOW);
+        assertThat(record.getSource()).isEqualTo("crm");
+        assertThat(record.getEventId()).isEqualTo(result.eventId()).hasSize(36);
+        assertThat(((Accepted) result).key()).isEqualTo("c-1");
+        assertThat(record.getOccurredAt()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
+    }
+
+    @Test
+    void shouldAcceptTheEdgesOfTheTimeWindow() {
+        ObjectNode oldest = survey("NPS", 7).put("occurredAt", NOW.minus(Duration.ofDays(30)).toString());
+        ObjectNode newest = survey("NPS", 7).put("occurredAt", NOW.plus(Duration.ofMinutes(5)).toString());
+        ObjectNode tooOld = survey("NPS", 7).put("occurredAt", NOW.minus(Duration.ofDays(30)).minusMillis(1)
+                .toString());
+        ObjectNode tooNew = survey("NPS", 7).put("occurredAt", NOW.plus(Duration.ofMinutes(5)).plusMillis(1)
+                .toString());
+
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, oldest, "s")).isInstanceOf(Accepted.class);
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, newest, "s")).isInstanceOf(Accepted.class);
+        assertThat(reasons(validator.validate(EventType.SURVEY_RESPONSE, tooOld, "s")))
+                .containsExactly(FieldError.Reason.TOO_OLD);
+        assertThat(reasons(validator.validate(EventType.SURVEY_RESPONSE, tooNew, "s")))
+                .containsExactly(FieldError.Reason.IN_FUTURE);
+    }
+
+    @Test
+    void shouldNotCheckTheScoreRangeWhenTheMetricIsInvalid() {
+        Result result = validator.validate(EventType.SURVEY_RESPONSE, survey("XYZ", 99), "s");
+
+        assertThat(reasons(result)).containsExactly(FieldError.Reason.BAD_ENUM);
+    }
+
+    @Test
+    void shouldRefuseNonObjects() {
+        assertThat(reasons(validator.validate(EventType.TOUCHPOINT, JSON.getNodeFactory().textNode("x"), "s")))
+                .containsExactly(FieldError.Reason.NOT_AN_OBJECT);
+        assertThat(reasons(validator.validate(EventType.TOUCHPOINT, null, "s")))
+                .containsExactly(FieldError.Reason.NOT_AN_OBJECT);
+    }
+
+    @Property
+    void npsScoresAreAcceptedExactlyFrom0To10(@ForAll @IntRange(min = -50, max = 50) int score) {
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, survey("NPS", score), "s") instanceof Accepted)
+                .isEqualTo(score >= 0 && score <= 10);
+    }
+
+    @Property
+    void csatScoresAreAcceptedExactlyFrom1To5(@ForAll @IntRange(min = -50, max = 50) int score) {
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, survey("CSAT", score), "s") instanceof Accepted)
+                .isEqualTo(score >= 1 && score <= 5);
+    }
+
+    @Property
+    void cesScoresAreAcceptedExactlyFrom1To7(@ForAll @IntRange(min = -50, max = 50) int score) {
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, survey("CES", score), "s") instanceof Accepted)
+                .isEqualTo(score >= 1 && score <= 7);
+    }
+
+    private static java.util.List<FieldError.Reason> reasons(Result result) {
+        assertThat(result).isInstanceOf(Rejected.class);
+        return ((Rejected) result).errors().stream().map(FieldError::reason).toList();
+    }
+}
