@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cxpulse.ingest.IngestServiceExtension.Running;
 import io.cxpulse.platform.LocalPlatform;
-import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.platform.Directories;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -51,7 +51,7 @@ class IngestFuzzPropertyIT {
     static void stop() {
         ingest.close();
         platform.close();
-        LocalPlatformExtension.deleteRecursively(dataDir);
+        Directories.deleteRecursively(dataDir);
     }
 
     @Property(tries = 10_000)

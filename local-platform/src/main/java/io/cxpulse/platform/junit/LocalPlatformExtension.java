@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
+import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -60,25 +59,7 @@ public final class LocalPlatformExtension implements ParameterResolver {
         @Override
         public void close() {
             platform.close();
-            deleteRecursively(dataDir);
-        }
-    }
-
-    /** Deletes a directory tree, ignoring files that are already gone. */
-    public static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Directories.deleteRecursively(dataDir);
         }
     }
 }

@@ -13,7 +13,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
-import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.platform.Directories;
 import io.cxpulse.schemas.RandomRecords;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 
@@ -44,7 +44,7 @@ class SerdeRoundTripPropertyIT {
     @AfterContainer
     static void stopPlatform() {
         platform.close();
-        LocalPlatformExtension.deleteRecursively(dataDir);
+        Directories.deleteRecursively(dataDir);
     }
 
     @Property(tries = 300)

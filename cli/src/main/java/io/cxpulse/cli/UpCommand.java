@@ -1,0 +1,125 @@
+package io.cxpulse.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs CX Pulse on this machine, each service as its own process, as docker-compose would: the local platform
+ * (Kafka and schema registry), then the ingest service. Ctrl-C stops them in reverse order.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run the local platform and the ingest service until Ctrl-C.")
+final class UpCommand implements Callable<Integer> {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(45);
+
+    @Option(names = "--data-dir", defaultValue = "${env:CXPULSE_DATA_DIR:-.cxpulse/data}",
+            description = "Where the broker keeps its data (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "${env:CXPULSE_KAFKA_PORT:-9092}", description = "Kafka port.")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "${env:CXPULSE_REGISTRY_PORT:-8081}",
+            description = "Schema registry port.")
+    int registryPort;
+
+    @Option(names = "--ingest-port", defaultValue = "${env:CXPULSE_INGEST_PORT:-8080}",
+            description = "Ingest service port.")
+    int ingestPort;
+
+    @Option(names = "--platform-jar", required = true, defaultValue = "${env:CXPULSE_PLATFORM_JAR}",
+            description = "The local-platform runnable jar.")
+    Path platformJar;
+
+    @Option(names = "--ingest-jar", required = true, defaultValue = "${env:CXPULSE_INGEST_JAR}",
+            description = "The ingest-service runnable jar.")
+    Path ingestJar;
+
+    @Override
+    public Integer call() throws Exception {
+        Path logs = dataDir.toAbsolutePath().getParent().resolve("logs");
+        List<ChildProcess> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            stopAll(started);
+            stopped.countDown();
+        }, "cxpulse-up-shutdown"));
+        try {
+            ChildProcess platform = ChildProcess.startJar("local-platform", platformJar, List.of(),
+                    List.of(dataDir.toAbsolutePath().toString(), "--kafka-port", Integer.toString(kafkaPort),
+                            "--registry-port", Integer.toString(registryPort)),
+                    Map.of(), logs.resolve("local-platform.log"));
+            started.add(platform);
+            platform.awaitReady(() -> platform.logContains("Ready."), START_TIMEOUT);
+
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+            String registry = "http://127.0.0.1:" + registryPort;
+            String ingestUrl = "http://127.0.0.1:" + ingestPort;
+            String tokens = System.getenv().getOrDefault("CXPULSE_INGEST_TOKENS", "dev:dev-token");
+            ChildProcess ingest = ChildProcess.startJar("ingest-service", ingestJar, List.of("-Xmx256m"), List.of(),
+                    Map.of("CXPULSE_HTTP_PORT", Integer.toString(ingestPort),
+                            "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                            "CXPULSE_SCHEMA_REGISTRY_URL", registry,
+                            "CXPULSE_INGEST_TOKENS", tokens),
+                    logs.resolve("ingest-service.log"));
+            started.add(ingest);
+            ingest.awaitReady(() -> Http.ok(ingestUrl + "/health/ready"), START_TIMEOUT);
+
+            System.out.println();
+            System.out.println("CX Pulse is up.");
+            System.out.println("  Kafka bootstrap servers  " + bootstrap);
+            System.out.println("  Schema registry          " + registry);
+            System.out.println("  Ingest API               " + ingestUrl + "/v1/{survey-responses,ticket-events,"
+                    + "touchpoints}   (OpenAPI: " + ingestUrl + "/openapi.yaml)");
+            System.out.println("  Ingest metrics           " + ingestUrl + "/metrics");
+            if (System.getenv("CXPULSE_INGEST_TOKENS") == null) {
+                System.out.println("  Source / token           dev / dev-token   (set CXPULSE_INGEST_TOKENS to change)");
+            } else {
+                System.out.println("  Sources                  from CXPULSE_INGEST_TOKENS");
+            }
+            System.out.println("  Logs                     " + logs);
+            System.out.println("Press Ctrl-C to stop.");
+            while (started.stream().allMatch(ChildProcess::isAlive)) {
+                if (stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return 0;
+                }
+            }
+            if (stopping.get()) {
+                stopped.await();
+                return 0;
+            }
+            started.stream().filter(p -> !p.isAlive()).forEach(p -> System.err.println(p.name()
+                    + " stopped unexpectedly; last lines of " + p.log() + ":\n" + p.tail(20)));
+            return 1;
+        } catch (java.io.IOException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private static synchronized void stopAll(List<ChildProcess> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            ChildProcess process = started.get(i);
+            if (process.isAlive()) {
+                System.out.println("Stopping " + process.name() + "...");
+            }
+            try {
+                process.stop(STOP_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        System.out.println("Stopped.");
+    }
+}
