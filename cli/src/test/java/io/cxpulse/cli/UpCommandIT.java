@@ -1,0 +1,81 @@
+package io.cxpulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.cxpulse.platform.Ports;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cxpulse up} from the runnable jars: the platform and the ingest service each in its own process, an
+ * event accepted end to end, and SIGTERM (as Ctrl-C) stopping everything.
+ */
+class UpCommandIT {
+
+    @Test
+    void shouldRunEverythingAndStopCleanly(@TempDir Path dir) throws Exception {
+        int ingestPort = Ports.free();
+        Path output = dir.resolve("up.out");
+        Process up = new ProcessBuilder(java(), "-jar", jar("cli").toString(), "up",
+                "--data-dir", dir.resolve("data").toString(), "--kafka-port", Integer.toString(Ports.free()),
+                "--registry-port", Integer.toString(Ports.free()), "--ingest-port", Integer.toString(ingestPort),
+                "--platform-jar", jar("local-platform").toString(), "--ingest-jar", jar("ingest-service").toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!Files.readString(output).contains("Press Ctrl-C to stop.")) {
+                assertThat(up.isAlive()).as(Files.readString(output)).isTrue();
+                assertThat(System.nanoTime()).as("started within 120 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(Files.readString(output)).contains("dev / dev-token")
+                    .contains("http://127.0.0.1:" + ingestPort);
+
+            String event = "{\"occurredAt\":\"" + Instant.now().minusSeconds(5) + "\",\"customerId\":\"c-1\","
+                    + "\"surveyId\":\"s\",\"metric\":\"NPS\",\"score\":10}";
+            HttpResponse<String> response = Http.CLIENT.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ingestPort + "/v1/survey-responses"))
+                    .header("Authorization", "Bearer dev-token").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        } finally {
+            up.toHandle().destroy();
+        }
+
+        assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("stops after SIGTERM").isTrue();
+        assertThat(up.exitValue()).as("the JVM's exit status after SIGTERM, 128 + 15; %s", Files.readString(output))
+                .isEqualTo(143);
+        assertThat(Files.readString(output)).contains("Stopping ingest-service", "Stopping local-platform",
+                "Stopped.").doesNotContain("unexpectedly");
+        assertThat(Files.readString(dir.resolve("logs/ingest-service.log"))).contains("Ingest service stopped");
+        assertThat(Files.readString(dir.resolve("logs/local-platform.log"))).contains("Local platform stopped.");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+                .contains(dir.toString())).toList()).as("no child left running").isEmpty();
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The runnable jar a module built in this reactor run. */
+    private static Path jar(String module) throws IOException {
+        Path target = Path.of("..", module, "target").toAbsolutePath().normalize();
+        try (var files = Files.list(target)) {
+            List<Path> jars = files.filter(f -> f.getFileName().toString().matches(module + "-.*-all\\.jar")).toList();
+            assertThat(jars).as("runnable jar of %s in %s", module, target).hasSize(1);
+            return jars.get(0);
+        }
+    }
+}
