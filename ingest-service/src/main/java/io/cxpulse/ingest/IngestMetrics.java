@@ -1,6 +1,8 @@
 package io.cxpulse.ingest;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.cxpulse.ingest.validation.FieldError;
 import io.micrometer.core.instrument.Counter;
@@ -25,6 +27,8 @@ import org.apache.kafka.clients.producer.Producer;
 public final class IngestMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     private KafkaClientMetrics producerMetrics;
 
     public IngestMetrics() {
@@ -45,8 +49,9 @@ public final class IngestMetrics implements AutoCloseable {
     /** Counts events of {@code type} by result: accepted, rejected, or unavailable (Kafka did not acknowledge). */
     public void events(EventType type, String result, int count) {
         if (count > 0) {
-            Counter.builder("cx.ingest.events").description("Events received, by type and result")
-                    .tag("type", type.label()).tag("result", result).register(registry).increment(count);
+            eventCounters.computeIfAbsent(type.label() + "/" + result, key -> Counter.builder("cx.ingest.events")
+                    .description("Events received, by type and result")
+                    .tag("type", type.label()).tag("result", result).register(registry)).increment(count);
         }
     }
 
@@ -63,10 +68,11 @@ public final class IngestMetrics implements AutoCloseable {
 
     /** Times one HTTP request by route template, method and status. */
     public void request(String method, String route, int status, Duration duration) {
-        Timer.builder("http.server.requests").description("HTTP requests by route and status")
+        requestTimers.computeIfAbsent(method + " " + route + " " + status, key -> Timer.builder("http.server.requests")
+                .description("HTTP requests by route and status")
                 .tag("method", method).tag("uri", route).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
-                .register(registry).record(duration);
+                .register(registry)).record(duration);
     }
 
     /** The Prometheus text exposition. */

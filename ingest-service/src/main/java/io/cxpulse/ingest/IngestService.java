@@ -250,7 +250,7 @@ public final class IngestService implements AutoCloseable {
             metrics.events(type, "accepted", outgoing.size());
         }
         int status = outgoing.size() == results.size() ? 202 : outgoing.isEmpty() ? 422 : 207;
-        json(ctx, status, responseBody(results, outgoing.size()));
+        ctx.status(status).contentType("application/json").result(responseBody(results, outgoing.size()));
     }
 
     private boolean withinRate(Context ctx, EventType type, Source source, int events) {
@@ -271,26 +271,36 @@ public final class IngestService implements AutoCloseable {
         return false;
     }
 
-    private static Map<String, Object> responseBody(List<Result> results, int accepted) {
-        List<Map<String, Object>> items = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            Result result = results.get(i);
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("index", i);
-            item.put("eventId", result.eventId());
-            item.put("status", result instanceof Accepted ? "accepted" : "rejected");
-            List<Map<String, String>> errors = new ArrayList<>();
-            if (result instanceof Rejected rejected) {
-                rejected.errors().forEach(e -> errors.add(Map.of("field", e.field(), "message", e.message())));
+    /** The per-event results, written straight to JSON: {@code {accepted, rejected, results:[…]}}. */
+    private static byte[] responseBody(List<Result> results, int accepted) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + results.size() * 80);
+        try (com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("accepted", accepted);
+            json.writeNumberField("rejected", results.size() - accepted);
+            json.writeArrayFieldStart("results");
+            for (int i = 0; i < results.size(); i++) {
+                Result result = results.get(i);
+                json.writeStartObject();
+                json.writeNumberField("index", i);
+                json.writeStringField("eventId", result.eventId());
+                json.writeStringField("status", result instanceof Accepted ? "accepted" : "rejected");
+                json.writeArrayFieldStart("errors");
+                if (result instanceof Rejected rejected) {
+                    for (FieldError error : rejected.errors()) {
+                        json.writeStartObject();
+                        json.writeStringField("field", error.field());
+                        json.writeStringField("message", error.message());
+                        json.writeEndObject();
+                    }
+                }
+                json.writeEndArray();
+                json.writeEndObject();
             }
-            item.put("errors", errors);
-            items.add(item);
+            json.writeEndArray();
+            json.writeEndObject();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("accepted", accepted);
-        body.put("rejected", results.size() - accepted);
-        body.put("results", items);
-        return body;
+        return out.toByteArray();
     }
 
     private void ready(Context ctx) {

@@ -72,7 +72,9 @@ class IngestOperationsIT {
                 .containsPattern("http_server_requests_seconds_bucket\\{")
                 .contains("kafka_producer_record_send_total")
                 .contains("jvm_memory_used_bytes")
-                .contains("jvm_gc_pause_seconds");
+                .contains("jvm_threads_live_threads")
+                .contains("jvm_classes_loaded_classes")
+                .contains("process_cpu_usage");
     }
 
     @Test

@@ -1,14 +1,12 @@
 package io.cxpulse.ingest.publish;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
@@ -75,45 +73,42 @@ public final class EventPublisher implements AutoCloseable {
      */
     public int sendAll(List<Outgoing> records, Duration deadline) {
         long start = System.nanoTime();
-        List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
-        int failedToSend = 0;
+        CountDownLatch pending = new CountDownLatch(records.size());
+        AtomicInteger unacknowledged = new AtomicInteger();
         for (Outgoing record : records) {
             if (System.nanoTime() - start > deadline.toNanos()) {
-                failedToSend++;
+                unacknowledged.incrementAndGet();
+                pending.countDown();
                 continue;
             }
-            CompletableFuture<Void> ack = new CompletableFuture<>();
             try {
                 producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()), (metadata, e) -> {
-                    if (e == null) {
-                        ack.complete(null);
-                    } else {
-                        ack.completeExceptionally(e);
+                    if (e != null) {
+                        unacknowledged.incrementAndGet();
                     }
+                    pending.countDown();
                 });
-                acks.add(ack);
             } catch (RuntimeException e) {
                 LOG.warn("Could not hand an event to the producer for {}: {}", record.topic(), e.toString());
-                failedToSend++;
+                unacknowledged.incrementAndGet();
+                pending.countDown();
             }
         }
-        int unacknowledged = failedToSend;
-        for (CompletableFuture<Void> ack : acks) {
+        try {
             long remaining = deadline.toNanos() - (System.nanoTime() - start);
-            try {
-                ack.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                unacknowledged++;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                unacknowledged++;
+            if (!pending.await(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
+                unacknowledged.addAndGet((int) pending.getCount());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unacknowledged.addAndGet((int) pending.getCount());
         }
-        if (unacknowledged > 0) {
-            LOG.warn("Kafka did not acknowledge {} of {} events within {} ms", unacknowledged, records.size(),
+        int failed = Math.min(unacknowledged.get(), records.size());
+        if (failed > 0) {
+            LOG.warn("Kafka did not acknowledge {} of {} events within {} ms", failed, records.size(),
                     deadline.toMillis());
         }
-        return unacknowledged;
+        return failed;
     }
 
     /** Sends what is buffered and closes the producer. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -34,6 +33,7 @@ import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.validation.FieldError.Reason;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Checks one JSON event completely against the event contract (every error, not just the first) and, when it
@@ -48,8 +48,9 @@ public final class EventValidator {
     /** Most attributes per event, and the longest attribute value. */
     public static final int MAX_ATTRIBUTES = 50;
     public static final int MAX_ATTRIBUTE_VALUE = 1_000;
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private static final Map<EventType, Map<String, Rule>> RULES = rulesByType();
+    private static final Map<Class<?>, List<String>> SYMBOLS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Clock clock;
     private final Duration maxAge;
@@ -91,7 +92,7 @@ public final class EventValidator {
                     + describe(event), Reason.NOT_AN_OBJECT)));
         }
         Check check = new Check(event);
-        Map<String, Rule> rules = rules(type);
+        Map<String, Rule> rules = RULES.get(type);
         for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (name.equals("receivedAt") || name.equals("source")) {
@@ -110,11 +111,15 @@ public final class EventValidator {
         }
         String eventId = sentId != null ? sentId : UUID.randomUUID().toString();
         Instant receivedAt = clock.instant();
-        return switch (type) {
-            case SURVEY_RESPONSE -> survey(check.values, eventId, receivedAt, source);
-            case TICKET_EVENT -> ticket(check.values, eventId, receivedAt, source);
-            case TOUCHPOINT -> touchpoint(check.values, eventId, receivedAt, source);
-        };
+        return build(type, check.values, eventId, receivedAt, source);
+    }
+
+    private static Map<EventType, Map<String, Rule>> rulesByType() {
+        Map<EventType, Map<String, Rule>> rules = new java.util.EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            rules.put(type, java.util.Collections.unmodifiableMap(rules(type)));
+        }
+        return rules;
     }
 
     private static Map<String, Rule> rules(EventType type) {
@@ -243,7 +248,7 @@ public final class EventValidator {
 
         static Rule uuid(boolean required) {
             return requiredIf(required, (check, name, value) -> textValue(check, name, value, 36).ifPresent(text -> {
-                if (UUID_TEXT.matcher(text).matches()) {
+                if (isUuid(text)) {
                     check.values.put(name, text);
                 } else {
                     check.error(name, "must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b", Reason.BAD_UUID);
@@ -344,6 +349,22 @@ public final class EventValidator {
         };
     }
 
+    /** Whether {@code text} is a UUID in its canonical 8-4-4-4-12 hex form. */
+    static boolean isUuid(String text) {
+        if (text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (dash ? c != '-' : !hex) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Optional<String> textValue(Check check, String name, JsonNode value, int maxLength) {
         if (!value.isTextual()) {
             check.error(name, "must be a string, not " + describe(value), Reason.WRONG_TYPE);
@@ -363,8 +384,8 @@ public final class EventValidator {
     }
 
     private static <E extends Enum<E>> Optional<E> enumValue(Check check, String name, JsonNode value, Class<E> type) {
-        List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name)
-                .filter(symbol -> !symbol.equals("UNKNOWN")).toList();
+        List<String> allowed = SYMBOLS.computeIfAbsent(type, t -> Arrays.stream(type.getEnumConstants())
+                .map(Enum::name).filter(symbol -> !symbol.equals("UNKNOWN")).toList());
         if (value != null && value.isTextual() && allowed.contains(value.textValue())) {
             return Optional.of(Enum.valueOf(type, value.textValue()));
         }
@@ -391,44 +412,25 @@ public final class EventValidator {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
-    @SuppressWarnings("unchecked")
-    private static Accepted survey(Map<String, Object> v, String eventId, Instant receivedAt, String source) {
-        SurveyResponse record = SurveyResponse.newBuilder()
-                .setEventId(eventId).setOccurredAt((Instant) v.get("occurredAt")).setReceivedAt(receivedAt)
-                .setSource(source).setCustomerId((String) v.get("customerId")).setSegment((String) v.get("segment"))
-                .setChannel((Channel) v.get("channel")).setAttributes((Map<String, String>) v.get("attributes"))
-                .setSurveyId((String) v.get("surveyId")).setMetric((SurveyMetric) v.get("metric"))
-                .setScore((Integer) v.get("score")).setComment((String) v.get("comment"))
-                .setTouchpoint((String) v.get("touchpoint")).setJourneyStage((String) v.get("journeyStage"))
-                .build();
-        return new Accepted(eventId, record.getCustomerId(), record);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Accepted ticket(Map<String, Object> v, String eventId, Instant receivedAt, String source) {
-        TicketEvent record = TicketEvent.newBuilder()
-                .setEventId(eventId).setOccurredAt((Instant) v.get("occurredAt")).setReceivedAt(receivedAt)
-                .setSource(source).setCustomerId((String) v.get("customerId")).setSegment((String) v.get("segment"))
-                .setChannel((Channel) v.get("channel")).setAttributes((Map<String, String>) v.get("attributes"))
-                .setTicketId((String) v.get("ticketId")).setType((TicketEventType) v.get("type"))
-                .setPriority((TicketPriority) v.get("priority")).setQueue((String) v.get("queue"))
-                .setAgentId((String) v.get("agentId"))
-                .build();
-        return new Accepted(eventId, record.getTicketId(), record);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Accepted touchpoint(Map<String, Object> v, String eventId, Instant receivedAt, String source) {
-        TouchpointEvent record = TouchpointEvent.newBuilder()
-                .setEventId(eventId).setOccurredAt((Instant) v.get("occurredAt")).setReceivedAt(receivedAt)
-                .setSource(source).setCustomerId((String) v.get("customerId")).setSegment((String) v.get("segment"))
-                .setChannel((Channel) v.get("channel")).setAttributes((Map<String, String>) v.get("attributes"))
-                .setTouchpoint((String) v.get("touchpoint")).setJourneyId((String) v.get("journeyId"))
-                .setJourneyStage((String) v.get("journeyStage")).setDevice((Device) v.get("device"))
-                .setInteraction((Interaction) v.get("interaction")).setOutcome((Outcome) v.get("outcome"))
-                .setFrictionSignals((List<FrictionSignal>) v.getOrDefault("frictionSignals", List.of()))
-                .setDurationMs((Long) v.get("durationMs")).setErrorCode((String) v.get("errorCode"))
-                .build();
-        return new Accepted(eventId, record.getCustomerId(), record);
+    /**
+     * Fills a new record by field name from the checked values (already of the record's Java types), then the
+     * stamped fields. Fields the event left out stay at their defaults: null, or an empty friction list.
+     */
+    private static Accepted build(EventType type, Map<String, Object> values, String eventId, Instant receivedAt,
+            String source) {
+        SpecificRecordBase record = switch (type) {
+            case SURVEY_RESPONSE -> new SurveyResponse();
+            case TICKET_EVENT -> new TicketEvent();
+            case TOUCHPOINT -> new TouchpointEvent();
+        };
+        if (type == EventType.TOUCHPOINT) {
+            record.put("frictionSignals", List.of());
+        }
+        values.forEach(record::put);
+        record.put("eventId", eventId);
+        record.put("receivedAt", receivedAt);
+        record.put("source", source);
+        String key = (String) values.get(type == EventType.TICKET_EVENT ? "ticketId" : "customerId");
+        return new Accepted(eventId, key, record);
     }
 }

@@ -83,6 +83,15 @@ class EventValidatorTest {
                 .containsExactly(FieldError.Reason.NOT_AN_OBJECT);
     }
 
+    @Test
+    void shouldRecogniseOnlyCanonicalAsciiUuids() {
+        assertThat(EventValidator.isUuid("3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3B")).isTrue();
+        assertThat(EventValidator.isUuid("3f2b8c1e6a4d-4e0f-9b7a-2c5d8e1f0a3b0")).isFalse();
+        assertThat(EventValidator.isUuid("3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3g")).isFalse();
+        assertThat(EventValidator.isUuid("\u0663f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3")).isFalse();
+        assertThat(EventValidator.isUuid("３f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b")).isFalse();
+    }
+
     @Property
     void npsScoresAreAcceptedExactlyFrom0To10(@ForAll @IntRange(min = -50, max = 50) int score) {
         assertThat(validator.validate(EventType.SURVEY_RESPONSE, survey("NPS", score), "s") instanceof Accepted)
