@@ -215,6 +215,9 @@ public final class IngestService implements AutoCloseable {
         } catch (BodyException e) {
             refuse(ctx, type, e.problem());
             return;
+        } catch (IOException e) {
+            refuse(ctx, type, Problem.malformed("The body could not be read to its end: " + e.getMessage()));
+            return;
         }
         if (!withinRate(ctx, type, source, events.size())) {
             return;

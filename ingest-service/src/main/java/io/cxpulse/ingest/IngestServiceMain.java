@@ -39,6 +39,7 @@ public final class IngestServiceMain implements Callable<Integer> {
         try {
             LayeredConfig layers = LayeredConfig.load(IngestConfig.defaults(), file, System.getenv());
             LOG.info("Effective configuration: {}", layers.masked());
+            IngestConfig.unknownKeys(layers).forEach(key -> LOG.warn("Ignoring unknown setting {}", key));
             config = IngestConfig.from(layers);
         } catch (ConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());

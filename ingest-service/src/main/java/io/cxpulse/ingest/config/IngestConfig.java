@@ -65,6 +65,14 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
         return defaults;
     }
 
+    /** Keys set in the configuration that no setting reads: most likely typos, worth a warning. */
+    public static java.util.List<String> unknownKeys(LayeredConfig config) {
+        java.util.Set<String> known = new java.util.HashSet<>(defaults().keySet());
+        known.add("ingest.tokens.file");
+        known.add("config.file");
+        return config.unknownKeys(known, java.util.List.of("kafka.", "schema.registry."));
+    }
+
     /** Parses and validates every setting; a bad value fails with a message naming its key. */
     public static IngestConfig from(LayeredConfig config) {
         String tokens = config.optional("ingest.tokens.file").map(file -> {

@@ -119,6 +119,12 @@ public final class LayeredConfig {
         return result;
     }
 
+    /** Keys that are neither in {@code known} nor under one of {@code prefixes}: most likely typos. */
+    public java.util.List<String> unknownKeys(java.util.Set<String> known, java.util.List<String> prefixes) {
+        return values.keySet().stream().filter(key -> !known.contains(key))
+                .filter(key -> prefixes.stream().noneMatch(key::startsWith)).sorted().toList();
+    }
+
     /** The effective configuration for the log, with secrets masked. */
     public Map<String, String> masked() {
         Map<String, String> result = new TreeMap<>();

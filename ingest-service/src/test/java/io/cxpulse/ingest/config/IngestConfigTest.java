@@ -68,6 +68,15 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldListUnknownKeysButNotPassThroughOnes() {
+        LayeredConfig layers = LayeredConfig.load(IngestConfig.defaults(), Optional.empty(), Map.of(
+                "CXPULSE_INGEST_MAX_EVENT", "10", "CXPULSE_KAFKA_LINGER_MS", "5",
+                "CXPULSE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "u:p"));
+
+        assertThat(IngestConfig.unknownKeys(layers)).containsExactly("ingest.max.event");
+    }
+
+    @Test
     void shouldReadTokensFromAFile(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# sources\ncrm:abc\nhelpdesk:def:ticket-events\n");
