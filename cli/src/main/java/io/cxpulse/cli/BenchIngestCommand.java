@@ -57,16 +57,12 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "The ingest-service runnable jar.")
     Path ingestJar;
 
-    @Option(names = "--records", defaultValue = "300000",
-            description = "Records for the raw producer baseline (default: ${DEFAULT-VALUE}).")
-    int records;
-
     @Option(names = "--phase", defaultValue = "20s", converter = DurationConverter.class,
-            description = "Length of each measured HTTP phase (default: ${DEFAULT-VALUE}).")
+            description = "Length of each measured phase (default: ${DEFAULT-VALUE}).")
     Duration phase;
 
     @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Warm-up before each HTTP phase (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up before each measured phase (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
@@ -74,6 +70,10 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     @Option(names = "--heap", defaultValue = "256m", description = "The service's -Xmx (default: ${DEFAULT-VALUE}).")
     String heap;
+
+    @Option(names = "--jvm-option", description = "An extra JVM option for the service (repeatable), e.g. "
+            + "-XX:StartFlightRecording=filename=ingest.jfr")
+    List<String> jvmOptions = new ArrayList<>();
 
     private final MemorySampler memory = new MemorySampler();
 
@@ -90,7 +90,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             int port = Ports.free();
             String url = "http://127.0.0.1:" + port;
             ChildProcess ingest = ChildProcess.startJar("ingest-service", ingestJar,
-                    List.of("-Xmx" + heap, "-Xms" + heap), List.of(),
+                    serviceJvm(), List.of(),
                     Map.of("CXPULSE_HTTP_PORT", Integer.toString(port),
                             "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
                             "CXPULSE_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl(),
@@ -115,6 +115,12 @@ final class BenchIngestCommand implements Callable<Integer> {
         return 0;
     }
 
+    private List<String> serviceJvm() {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC"));
+        options.addAll(jvmOptions);
+        return options;
+    }
+
     /** Kafka's own producer, with ingest's settings, sending Avro survey responses: events/s. */
     private double rawProducer(LocalPlatform platform) throws Exception {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
@@ -129,27 +135,31 @@ final class BenchIngestCommand implements Callable<Integer> {
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        List<Double> rates = new ArrayList<>();
+        double rate;
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
-            for (int round = 0; round < 4; round++) {
-                int count = round == 0 ? records / 5 : records;
-                long start = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    SurveyResponse event = samples.get(i % samples.size());
-                    producer.send(new ProducerRecord<>("bench.raw.v1", event.getCustomerId(), event));
-                }
-                producer.flush();
-                if (round > 0) {
-                    rates.add(count / ((System.nanoTime() - start) / 1e9));
-                }
+            sendFor(producer, samples, warmup);
+            rate = sendFor(producer, samples, phase);
+        }
+        System.out.printf("Raw producer (Avro survey responses, %d B each, acks=all, idempotent, linger 5 ms, "
+                + "batch 64 KiB, lz4), %d s after %d s of warm-up: %,.0f events/s%n", size, phase.toSeconds(),
+                warmup.toSeconds(), rate);
+        return rate;
+    }
+
+    /** Sends as fast as the producer takes records for {@code length}, then flushes: acknowledged events/s. */
+    private static double sendFor(KafkaProducer<String, Object> producer, List<SurveyResponse> samples,
+            Duration length) {
+        long start = System.nanoTime();
+        long end = start + length.toNanos();
+        long count = 0;
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 1_000; i++) {
+                SurveyResponse event = samples.get((int) (count++ % samples.size()));
+                producer.send(new ProducerRecord<>("bench.raw.v1", event.getCustomerId(), event));
             }
         }
-        rates.sort(Double::compare);
-        double median = rates.get(rates.size() / 2);
-        System.out.printf("Raw producer (Avro survey responses, %d B each, acks=all, idempotent, linger 5 ms, "
-                + "batch 64 KiB, lz4): median of 3 rounds %,.0f events/s (rounds: %,.0f / %,.0f / %,.0f)%n",
-                size, median, rates.get(0), rates.get(1), rates.get(2));
-        return median;
+        producer.flush();
+        return count / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Closed-loop load from {@code clients} threads with batches of {@code batch}: accepted events/s. */
