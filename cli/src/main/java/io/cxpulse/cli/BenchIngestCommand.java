@@ -27,9 +27,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
-import io.cxpulse.platform.Directories;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cxpulse.ingest.IngestServiceExtension.Running;
-import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Directories;
+import io.cxpulse.platform.LocalPlatform;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

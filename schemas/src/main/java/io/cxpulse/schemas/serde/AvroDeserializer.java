@@ -10,7 +10,6 @@ import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryException;
 
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -90,8 +89,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                 ? BoundedDatumReaders.specific(writer, reader)
                 : BoundedDatumReaders.generic(writer, reader));
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                    data.length - WireFormat.HEADER_SIZE, null);
+            int bodyLength = data.length - WireFormat.HEADER_SIZE;
+            BoundedDecoder decoder = new BoundedDecoder(DecoderFactory.get().binaryDecoder(data,
+                    WireFormat.HEADER_SIZE, bodyLength, null), bodyLength);
             Object value = datumReader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new IOException("bytes left over after the record ended");

@@ -12,8 +12,8 @@ import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Directories;
+import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.RandomRecords;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 
