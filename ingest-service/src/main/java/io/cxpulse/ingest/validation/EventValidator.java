@@ -3,9 +3,6 @@ package io.cxpulse.ingest.validation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -262,10 +259,8 @@ public final class EventValidator {
         }
 
         Rule INSTANT = requiredIf(true, (check, name, value) -> textValue(check, name, value, 64).ifPresent(text -> {
-            Instant instant;
-            try {
-                instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (DateTimeParseException e) {
+            Instant instant = Timestamps.parse(text).orElse(null);
+            if (instant == null) {
                 check.error(name, "must be an ISO-8601 instant with an offset, such as 2026-11-20T10:15:30Z",
                         Reason.BAD_TIMESTAMP);
                 return;
