@@ -253,7 +253,7 @@ public final class IngestService implements AutoCloseable {
             metrics.events(type, "accepted", outgoing.size());
         }
         int status = outgoing.size() == results.size() ? 202 : outgoing.isEmpty() ? 422 : 207;
-        ctx.status(status).contentType("application/json").result(responseBody(results, outgoing.size()));
+        writeResponse(ctx, status, results, outgoing.size());
     }
 
     private boolean withinRate(Context ctx, EventType type, Source source, int events) {
@@ -275,9 +275,10 @@ public final class IngestService implements AutoCloseable {
     }
 
     /** The per-event results, written straight to JSON: {@code {accepted, rejected, results:[…]}}. */
-    private static byte[] responseBody(List<Result> results, int accepted) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + results.size() * 80);
-        try (com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+    private static void writeResponse(Context ctx, int status, List<Result> results, int accepted)
+            throws IOException {
+        ctx.status(status).contentType("application/json");
+        try (com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(ctx.outputStream())) {
             json.writeStartObject();
             json.writeNumberField("accepted", accepted);
             json.writeNumberField("rejected", results.size() - accepted);
@@ -303,7 +304,6 @@ public final class IngestService implements AutoCloseable {
             json.writeEndArray();
             json.writeEndObject();
         }
-        return out.toByteArray();
     }
 
     private void ready(Context ctx) {

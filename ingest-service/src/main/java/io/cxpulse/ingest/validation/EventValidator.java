@@ -90,15 +90,27 @@ public final class EventValidator {
         }
         Check check = new Check(event);
         Map<String, Rule> rules = RULES.get(type);
-        for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (name.equals("receivedAt") || name.equals("source")) {
+        int known = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = event.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            Rule rule = rules.get(name);
+            if (rule != null) {
+                known++;
+                rule.apply(check, name, field.getValue());
+            } else if (name.equals("receivedAt") || name.equals("source")) {
                 check.error(name, "is set by ingest and must not be sent", Reason.SERVER_FIELD);
-            } else if (!rules.containsKey(name)) {
+            } else {
                 check.error(name, "is not a field of " + type.path() + " events", Reason.UNKNOWN_FIELD);
             }
         }
-        rules.forEach((name, rule) -> rule.apply(check, name));
+        if (known < rules.size()) {
+            rules.forEach((name, rule) -> {
+                if (rule.required() && !event.has(name)) {
+                    check.error(name, "is required", Reason.MISSING_FIELD);
+                }
+            });
+        }
         if (type == EventType.SURVEY_RESPONSE) {
             checkScoreRange(check);
         }
@@ -202,8 +214,7 @@ public final class EventValidator {
         /** Checks the field {@code name} of the event; puts the converted value, or records errors. */
         void check(Check check, String name, JsonNode value);
 
-        default void apply(Check check, String name) {
-            JsonNode value = check.event.get(name);
+        default void apply(Check check, String name, JsonNode value) {
             if (value == null || value.isNull()) {
                 if (required()) {
                     check.error(name, "is required", Reason.MISSING_FIELD);
