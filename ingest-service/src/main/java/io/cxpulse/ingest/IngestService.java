@@ -10,11 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -160,11 +163,11 @@ public final class IngestService implements AutoCloseable {
             try {
                 future.get(10, TimeUnit.SECONDS);
                 LOG.info("Created topic {} with {} partitions", name, config.topicPartitions());
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage());
                 }
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new IllegalStateException("timed out creating topic " + name);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -203,57 +206,74 @@ public final class IngestService implements AutoCloseable {
             refuse(ctx, type, Problem.forbidden(source.name(), type.path()));
             return;
         }
+        List<RawEvent> events = readEvents(ctx, type);
+        if (events == null || !withinRate(ctx, type, source, events.size())) {
+            return;
+        }
+        List<Result> results = validateAll(type, events, source);
+        List<Outgoing> outgoing = new ArrayList<>();
+        for (Result result : results) {
+            if (result instanceof Accepted accepted) {
+                outgoing.add(new Outgoing(config.topics().get(type), accepted.key(), accepted.record()));
+            }
+        }
+        metrics.events(type, "rejected", results.size() - outgoing.size());
+        if (!outgoing.isEmpty() && !published(ctx, type, outgoing)) {
+            return;
+        }
+        int status = outgoing.size() == results.size() ? 202 : outgoing.isEmpty() ? 422 : 207;
+        writeResponse(ctx, status, results, outgoing.size());
+    }
+
+    /** The request's events, or null when the body was refused as a whole (the problem is already sent). */
+    private List<RawEvent> readEvents(Context ctx, EventType type) {
         BodyParser.Format format = BodyParser.format(ctx.contentType()).orElse(null);
         if (format == null) {
             refuse(ctx, type, Problem.unsupportedMediaType(ctx.contentType()));
-            return;
+            return null;
         }
-        List<RawEvent> events;
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = BodyParser.read(in, ctx.req().getContentLengthLong(), config.maxBodyBytes());
-            events = BodyParser.events(body, format, config.maxEvents());
+            return BodyParser.events(body, format, config.maxEvents());
         } catch (BodyException e) {
             refuse(ctx, type, e.problem());
-            return;
         } catch (IOException e) {
             refuse(ctx, type, Problem.malformed("The body could not be read to its end: " + e.getMessage()));
-            return;
         }
-        if (!withinRate(ctx, type, source, events.size())) {
-            return;
-        }
+        return null;
+    }
+
+    /** One result per event, in request order; counts each rule a rejected event broke. */
+    private List<Result> validateAll(EventType type, List<RawEvent> events, Source source) {
         List<Result> results = new ArrayList<>(events.size());
-        List<Outgoing> outgoing = new ArrayList<>();
         for (RawEvent event : events) {
             Result result = event.parseError() != null
                     ? new Rejected(null, List.of(new FieldError("", event.parseError(),
                             FieldError.Reason.MALFORMED_JSON)))
                     : validator.validate(type, event.json(), source.name());
-            results.add(result);
-            if (result instanceof Accepted accepted) {
-                outgoing.add(new Outgoing(config.topics().get(type), accepted.key(), accepted.record()));
-            } else if (result instanceof Rejected rejected) {
+            if (result instanceof Rejected rejected) {
                 rejected.errors().stream().map(FieldError::reason).distinct()
                         .forEach(reason -> metrics.rejection(type, reason));
             }
+            results.add(result);
         }
-        int rejected = results.size() - outgoing.size();
-        metrics.events(type, "rejected", rejected);
-        if (!outgoing.isEmpty()) {
-            int unacknowledged = publisher.sendAll(outgoing, config.ackTimeout());
-            if (unacknowledged > 0) {
-                metrics.events(type, "unavailable", outgoing.size());
-                ctx.header("Retry-After", "5");
-                refuse(ctx, type, Problem.kafkaUnavailable("Kafka did not acknowledge " + unacknowledged + " of "
-                        + outgoing.size() + " events within " + config.ackTimeout().toMillis() + " ms; none of "
-                        + "this request's events may be counted as stored. Retry the request: events that carry "
-                        + "an eventId are counted once downstream."));
-                return;
-            }
+        return results;
+    }
+
+    /** Whether Kafka acknowledged every record in time; if not, the 503 is already sent. */
+    private boolean published(Context ctx, EventType type, List<Outgoing> outgoing) {
+        int unacknowledged = publisher.sendAll(outgoing, config.ackTimeout());
+        if (unacknowledged == 0) {
             metrics.events(type, "accepted", outgoing.size());
+            return true;
         }
-        int status = outgoing.size() == results.size() ? 202 : outgoing.isEmpty() ? 422 : 207;
-        writeResponse(ctx, status, results, outgoing.size());
+        metrics.events(type, "unavailable", outgoing.size());
+        ctx.header("Retry-After", "5");
+        refuse(ctx, type, Problem.kafkaUnavailable("Kafka did not acknowledge " + unacknowledged + " of "
+                + outgoing.size() + " events within " + config.ackTimeout().toMillis() + " ms; none of this "
+                + "request's events may be counted as stored. Retry the request: events that carry an eventId "
+                + "are counted once downstream."));
+        return false;
     }
 
     private boolean withinRate(Context ctx, EventType type, Source source, int events) {
@@ -278,7 +298,7 @@ public final class IngestService implements AutoCloseable {
     private static void writeResponse(Context ctx, int status, List<Result> results, int accepted)
             throws IOException {
         ctx.status(status).contentType("application/json");
-        try (com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(ctx.outputStream())) {
+        try (JsonGenerator json = JSON.getFactory().createGenerator(ctx.outputStream())) {
             json.writeStartObject();
             json.writeNumberField("accepted", accepted);
             json.writeNumberField("rejected", results.size() - accepted);
