@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,7 @@ public final class EventValidator {
         Check check = new Check(event);
         Map<String, Rule> rules = RULES.get(type);
         int known = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = event.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : event.properties()) {
             String name = field.getKey();
             Rule rule = rules.get(name);
             if (rule != null) {
@@ -337,8 +335,7 @@ public final class EventValidator {
             }
             Map<String, String> attributes = new LinkedHashMap<>();
             boolean ok = true;
-            for (Iterator<Map.Entry<String, JsonNode>> entries = value.fields(); entries.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = entries.next();
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
                 String path = name + "." + entry.getKey();
                 if (entry.getKey().length() > MAX_IDENTIFIER) {
                     check.error(path, "name must be at most " + MAX_IDENTIFIER + " characters", Reason.TOO_LONG);
