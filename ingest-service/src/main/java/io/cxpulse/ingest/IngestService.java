@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cxpulse.avro.SurveyResponse;
@@ -65,6 +66,12 @@ public final class IngestService implements AutoCloseable {
             EventType.TICKET_EVENT, TicketEvent.getClassSchema(),
             EventType.TOUCHPOINT, TouchpointEvent.getClassSchema());
     private static final String START = "cxpulse.start";
+    private static final SerializedString INDEX = new SerializedString("index");
+    private static final SerializedString EVENT_ID = new SerializedString("eventId");
+    private static final SerializedString STATUS = new SerializedString("status");
+    private static final SerializedString ERRORS = new SerializedString("errors");
+    private static final SerializedString ACCEPTED = new SerializedString("accepted");
+    private static final SerializedString REJECTED = new SerializedString("rejected");
 
     private final IngestConfig config;
     private final EventValidator validator;
@@ -306,19 +313,28 @@ public final class IngestService implements AutoCloseable {
             for (int i = 0; i < results.size(); i++) {
                 Result result = results.get(i);
                 json.writeStartObject();
-                json.writeNumberField("index", i);
-                json.writeStringField("eventId", result.eventId());
-                json.writeStringField("status", result instanceof Accepted ? "accepted" : "rejected");
-                json.writeArrayFieldStart("errors");
+                json.writeFieldName(INDEX);
+                json.writeNumber(i);
+                json.writeFieldName(EVENT_ID);
+                json.writeString(result.eventId());
+                json.writeFieldName(STATUS);
                 if (result instanceof Rejected rejected) {
+                    json.writeString(REJECTED);
+                    json.writeFieldName(ERRORS);
+                    json.writeStartArray();
                     for (FieldError error : rejected.errors()) {
                         json.writeStartObject();
                         json.writeStringField("field", error.field());
                         json.writeStringField("message", error.message());
                         json.writeEndObject();
                     }
+                    json.writeEndArray();
+                } else {
+                    json.writeString(ACCEPTED);
+                    json.writeFieldName(ERRORS);
+                    json.writeStartArray();
+                    json.writeEndArray();
                 }
-                json.writeEndArray();
                 json.writeEndObject();
             }
             json.writeEndArray();

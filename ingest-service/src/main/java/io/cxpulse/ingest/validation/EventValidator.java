@@ -187,7 +187,7 @@ public final class EventValidator {
     private final class Check {
         final JsonNode event;
         final List<FieldError> errors = new ArrayList<>();
-        final Map<String, Object> values = new LinkedHashMap<>();
+        final Map<String, Object> values = new java.util.HashMap<>(32);
 
         Check(JsonNode event) {
             this.event = event;
