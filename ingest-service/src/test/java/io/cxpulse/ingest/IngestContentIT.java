@@ -2,12 +2,9 @@ package io.cxpulse.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,12 +20,11 @@ import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.ingest.IngestServiceExtension.Running;
+import io.cxpulse.platform.junit.TopicReader;
 import io.cxpulse.schemas.serde.SpecificAvroSerde;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -155,19 +151,8 @@ class IngestContentIT {
             Class<T> type, String eventId) {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
         serde.configure(Map.of("schema.registry.url", ingest.platform().schemaRegistryUrl()), false);
-        List<ConsumerRecord<String, T>> records = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ingest.platform().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "content-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), serde.deserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline
-                    && records.stream().noneMatch(r -> eventIdOf(r.value()).equals(eventId))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.read(ingest.platform().bootstrapServers(), topic, new StringDeserializer(),
+                serde.deserializer(), records -> records.stream().anyMatch(r -> eventIdOf(r.value()).equals(eventId)));
     }
 
     private static String eventIdOf(SpecificRecord record) {

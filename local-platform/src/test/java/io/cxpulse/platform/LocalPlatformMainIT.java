@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.cxpulse.platform.kafka.KafkaBrokerIT;
+import io.cxpulse.platform.junit.TopicReader;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,7 +132,7 @@ class LocalPlatformMainIT {
     }
 
     private static int countRecords(String bootstrapServers) {
-        return KafkaBrokerIT.readAll(bootstrapServers, "kept", 50).size();
+        return TopicReader.values(bootstrapServers, "kept", new StringDeserializer(), 50).size();
     }
 
     private static String http(String method, String url, String body) throws Exception {

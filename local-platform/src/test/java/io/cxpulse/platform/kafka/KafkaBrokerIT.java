@@ -3,18 +3,15 @@ package io.cxpulse.platform.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.cxpulse.platform.junit.TopicReader;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,7 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-public class KafkaBrokerIT {
+class KafkaBrokerIT {
 
     @Test
     void shouldCreateTopicsWithTheRequestedPartitionsAndConfig(@TempDir Path dataDir) throws Exception {
@@ -59,31 +56,13 @@ public class KafkaBrokerIT {
         }
 
         try (KafkaBroker broker = KafkaBroker.start(settings)) {
-            assertThat(readAll(broker.bootstrapServers(), "kept", 100)).hasSize(100);
+            assertThat(TopicReader.values(broker.bootstrapServers(), "kept", new StringDeserializer(), 100))
+                    .hasSize(100);
         }
     }
 
     static KafkaProducer<String, String> producer(KafkaBroker broker) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-    }
-
-    /** Reads {@code expected} values from the start of {@code topic}, waiting up to 30 s. */
-    public static List<String> readAll(String bootstrapServers, String topic, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-            }
-        }
-        return values;
     }
 }

@@ -19,6 +19,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.platform.junit.TopicReader;
 import io.cxpulse.schemas.SampleEvents;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 
@@ -27,6 +28,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -110,7 +112,8 @@ class ConfluentJsInteropIT {
         int id = JSON.readTree(result.stdout().strip()).path("id").asInt();
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
         assertThat(registry.getLatestSchemaMetadata(topic + "-value").id()).isEqualTo(id);
-        List<byte[]> frames = SerdeRoundTripIT.readRaw(platform, topic, 1);
+        List<byte[]> frames = TopicReader.values(platform.bootstrapServers(), topic, new ByteArrayDeserializer(),
+                1);
         assertThat(frames).hasSize(1);
         AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>(registry);
         deserializer.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);

@@ -3,8 +3,6 @@ package io.cxpulse.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,14 +14,12 @@ import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.platform.junit.TopicReader;
 import io.cxpulse.schemas.SampleEvents;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -140,7 +136,8 @@ class SerdeRoundTripIT {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>(topic, "key", event));
         }
-        List<byte[]> values = readRaw(platform, topic, 1);
+        List<byte[]> values = TopicReader.values(platform.bootstrapServers(), topic, new ByteArrayDeserializer(),
+                1);
         assertThat(values).hasSize(1);
         return values.get(0);
     }
@@ -153,24 +150,5 @@ class SerdeRoundTripIT {
 
     static String topic() {
         return "roundtrip-" + UUID.randomUUID();
-    }
-
-    /** Reads {@code expected} raw values from the start of {@code topic}, waiting up to 30 s. */
-    public static List<byte[]> readRaw(LocalPlatform platform, String topic, int expected) {
-        List<byte[]> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    values.add(record.value());
-                }
-            }
-        }
-        return values;
     }
 }
