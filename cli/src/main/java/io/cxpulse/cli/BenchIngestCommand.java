@@ -57,7 +57,11 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "The ingest-service runnable jar.")
     Path ingestJar;
 
-    @Option(names = "--phase", defaultValue = "20s", converter = DurationConverter.class,
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds; medians are reported "
+            + "(default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--phase", defaultValue = "10s", converter = DurationConverter.class,
             description = "Length of each measured phase (default: ${DEFAULT-VALUE}).")
     Duration phase;
 
@@ -79,6 +83,10 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1 || clients < 1) {
+            System.err.println("--rounds and --clients must be at least 1");
+            return 2;
+        }
         Path dir = Files.createTempDirectory("cxpulse-bench");
         System.out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + cpuModel() + ", " + (totalMemoryKb() / 1024 / 1024) + " GiB RAM, Java "
@@ -86,7 +94,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         try (LocalPlatform platform = LocalPlatform.start(0, 0, dir.resolve("data"))) {
             platform.createTopic(TOPIC, 6, Map.of());
             platform.createTopic("bench.raw.v1", 6, Map.of());
-            double limit = rawProducer(platform);
+            RawProducer raw = new RawProducer(platform);
             int port = Ports.free();
             String url = "http://127.0.0.1:" + port;
             ChildProcess ingest = ChildProcess.startJar("ingest-service", ingestJar,
@@ -101,11 +109,30 @@ final class BenchIngestCommand implements Callable<Integer> {
                 ingest.awaitReady(() -> Http.ok(url + "/health/ready"), Duration.ofSeconds(120));
                 ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
                 sampler.scheduleAtFixedRate(() -> memory.sample(ingest.pid(), url), 0, 500, TimeUnit.MILLISECONDS);
-                double batch100 = throughput(url, 100);
-                double batch1000 = throughput(url, 1_000);
-                Histogram latency = latencyAt(url, 100, batch100 / 2);
+                List<String> bodies100 = bodies(100, 20);
+                List<String> bodies1000 = bodies(1_000, 20);
+                raw.sendFor(warmup);
+                runClosedLoop(url, bodies100, 100, warmup);
+                runClosedLoop(url, bodies1000, 1_000, warmup);
+                List<double[]> measured = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    double limit = raw.sendFor(phase);
+                    double batch1000 = rate(runClosedLoop(url, bodies1000, 1_000, phase));
+                    double batch100 = rate(runClosedLoop(url, bodies100, 100, phase));
+                    measured.add(new double[] {limit, batch100, batch1000, batch100 / limit, batch1000 / limit});
+                    System.out.printf("Round %d: raw producer %,.0f events/s; ingest batches of 100 %,.0f (%.2f), "
+                            + "of 1,000 %,.0f (%.2f)%n", round, limit, batch100, batch100 / limit, batch1000,
+                            batch1000 / limit);
+                }
+                raw.close();
+                double[] median = new double[5];
+                for (int i = 0; i < 5; i++) {
+                    int column = i;
+                    median[i] = measured.stream().mapToDouble(m -> m[column]).sorted().toArray()[rounds / 2];
+                }
+                Histogram latency = latencyAt(url, bodies100, 100, median[1] / 2);
                 sampler.shutdownNow();
-                report(limit, batch100, batch1000, latency, batch100 / 2);
+                report(median, latency, median[1] / 2);
             } finally {
                 ingest.stop(Duration.ofSeconds(30));
             }
@@ -121,57 +148,54 @@ final class BenchIngestCommand implements Callable<Integer> {
         return options;
     }
 
-    /** Kafka's own producer, with ingest's settings, sending Avro survey responses: events/s. */
-    private double rawProducer(LocalPlatform platform) throws Exception {
-        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
-        AvroSerializer<Object> values = new AvroSerializer<>(registry,
-                Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
-        List<SurveyResponse> samples = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
-            samples.add(avroSurvey(i));
-        }
-        int size = values.serialize("bench.raw.v1", samples.get(0)).length;
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        double rate;
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
-            sendFor(producer, samples, warmup);
-            rate = sendFor(producer, samples, phase);
-        }
-        System.out.printf("Raw producer (Avro survey responses, %d B each, acks=all, idempotent, linger 5 ms, "
-                + "batch 64 KiB, lz4), %d s after %d s of warm-up: %,.0f events/s%n", size, phase.toSeconds(),
-                warmup.toSeconds(), rate);
-        return rate;
-    }
+    /** Kafka's own producer, with ingest's settings, sending Avro survey responses of the same size. */
+    private static final class RawProducer implements AutoCloseable {
+        private final KafkaProducer<String, Object> producer;
+        private final List<SurveyResponse> samples = new ArrayList<>();
 
-    /** Sends as fast as the producer takes records for {@code length}, then flushes: acknowledged events/s. */
-    private static double sendFor(KafkaProducer<String, Object> producer, List<SurveyResponse> samples,
-            Duration length) {
-        long start = System.nanoTime();
-        long end = start + length.toNanos();
-        long count = 0;
-        while (System.nanoTime() < end) {
-            for (int i = 0; i < 1_000; i++) {
-                SurveyResponse event = samples.get((int) (count++ % samples.size()));
-                producer.send(new ProducerRecord<>("bench.raw.v1", event.getCustomerId(), event));
+        RawProducer(LocalPlatform platform) {
+            SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
+            AvroSerializer<Object> values = new AvroSerializer<>(registry,
+                    Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+            for (int i = 0; i < 10_000; i++) {
+                samples.add(avroSurvey(i));
             }
+            int size = values.serialize("bench.raw.v1", samples.get(0)).length;
+            Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    platform.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            producer = new KafkaProducer<>(config, new StringSerializer(), values);
+            System.out.printf("Raw producer: Avro survey responses of %d B, acks=all, idempotent, linger 5 ms, "
+                    + "batch 64 KiB, lz4%n", size);
         }
-        producer.flush();
-        return count / ((System.nanoTime() - start) / 1e9);
+
+        /** Sends as fast as the producer takes records for {@code length}, then flushes: acknowledged events/s. */
+        double sendFor(Duration length) {
+            long start = System.nanoTime();
+            long end = start + length.toNanos();
+            long count = 0;
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < 1_000; i++) {
+                    SurveyResponse event = samples.get((int) (count++ % samples.size()));
+                    producer.send(new ProducerRecord<>("bench.raw.v1", event.getCustomerId(), event));
+                }
+            }
+            producer.flush();
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
     }
 
-    /** Closed-loop load from {@code clients} threads with batches of {@code batch}: accepted events/s. */
-    private double throughput(String url, int batch) throws Exception {
-        List<String> bodies = bodies(batch, 20);
-        runClosedLoop(url, bodies, batch, warmup);
-        AtomicLong events = runClosedLoop(url, bodies, batch, phase);
-        double rate = events.get() / (phase.toMillis() / 1000.0);
-        System.out.printf("Ingest over HTTP, batches of %,d, %d clients: %,.0f events/s%n", batch, clients, rate);
-        return rate;
+    private double rate(AtomicLong events) {
+        return events.get() / (phase.toMillis() / 1000.0);
     }
 
+    /** Closed-loop load from {@code clients} threads with batches of {@code batch}: the accepted events. */
     private AtomicLong runClosedLoop(String url, List<String> bodies, int batch, Duration length) throws Exception {
         AtomicLong events = new AtomicLong();
         long end = System.nanoTime() + length.toNanos();
@@ -197,8 +221,8 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
 
     /** Open-loop load at {@code eventsPerSecond}: latency from each request's intended start. */
-    private Histogram latencyAt(String url, int batch, double eventsPerSecond) throws Exception {
-        List<String> bodies = bodies(batch, 20);
+    private Histogram latencyAt(String url, List<String> bodies, int batch, double eventsPerSecond)
+            throws Exception {
         double requestsPerSecond = eventsPerSecond / batch;
         long intervalNanos = (long) (1e9 / requestsPerSecond);
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -239,21 +263,23 @@ final class BenchIngestCommand implements Callable<Integer> {
         return histogram;
     }
 
-    private void report(double limit, double batch100, double batch1000, Histogram latency, double halfLoad) {
+    /** The medians over the rounds: raw, batch 100, batch 1,000, and the two ratios. */
+    private void report(double[] median, Histogram latency, double halfLoad) {
         double p99 = latency.getValueAtPercentile(99) / 1e6;
-        double best = Math.max(batch100, batch1000);
         System.out.println();
+        System.out.printf("Medians of %d rounds of %d s each:%n", rounds, phase.toSeconds());
         System.out.println("| figure | measured | ratio to raw producer | target |");
         System.out.println("|---|---|---|---|");
-        System.out.printf("| raw Kafka producer (limit) | %,.0f events/s | 1.00 | |%n", limit);
-        System.out.printf("| ingest, batches of 100 | %,.0f events/s | %.2f | |%n", batch100, batch100 / limit);
-        System.out.printf("| ingest, batches of 1,000 | %,.0f events/s | %.2f | best batch >= 0.50: %s |%n",
-                batch1000, batch1000 / limit, best / limit >= 0.5 ? "met" : "NOT met");
+        System.out.printf("| raw Kafka producer (limit) | %,.0f events/s | 1.00 | |%n", median[0]);
+        System.out.printf("| ingest, batches of 100 | %,.0f events/s | %.2f | |%n", median[1], median[3]);
+        System.out.printf("| ingest, batches of 1,000 | %,.0f events/s | %.2f | >= 0.50: %s |%n", median[2],
+                median[4], Math.max(median[3], median[4]) >= 0.5 ? "met" : "NOT met");
         System.out.printf("| p50 / p99 latency at %,.0f events/s | %.1f / %.1f ms | | p99 <= 50 ms: %s |%n",
                 halfLoad, latency.getValueAtPercentile(50) / 1e6, p99, p99 <= 50 ? "met" : "NOT met");
         System.out.printf("| service heap used, peak (-Xmx%s) | %.0f MiB | | <= 256 MiB: %s |%n", heap,
                 memory.peakHeapBytes() / 1048576.0, memory.peakHeapBytes() <= 256L * 1048576 ? "met" : "NOT met");
         System.out.printf("| service RSS, peak | %.0f MiB | | |%n", memory.peakRssKb() / 1024.0);
+        System.out.println("(ratios are medians of each round's own ratio)");
     }
 
     private int post(String url, String body) {
