@@ -80,10 +80,6 @@ public final class IngestMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
     @Override
     public void close() {
         if (producerMetrics != null) {

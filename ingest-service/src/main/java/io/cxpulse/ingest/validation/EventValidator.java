@@ -87,7 +87,7 @@ public final class EventValidator {
             return new Rejected(null, List.of(new FieldError("", "each event must be a JSON object, not "
                     + describe(event), Reason.NOT_AN_OBJECT)));
         }
-        Check check = new Check(event);
+        Check check = new Check();
         Map<String, Rule> rules = RULES.get(type);
         int known = 0;
         for (Map.Entry<String, JsonNode> field : event.properties()) {
@@ -185,13 +185,8 @@ public final class EventValidator {
 
     /** Collects errors and the converted values of one event. */
     private final class Check {
-        final JsonNode event;
         final List<FieldError> errors = new ArrayList<>();
         final Map<String, Object> values = new java.util.HashMap<>(32);
-
-        Check(JsonNode event) {
-            this.event = event;
-        }
 
         void error(String field, String message, Reason reason) {
             errors.add(new FieldError(field, message, reason));

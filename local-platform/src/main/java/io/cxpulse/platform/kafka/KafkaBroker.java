@@ -41,13 +41,11 @@ public final class KafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final BrokerSettings settings;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private boolean closed;
 
     private KafkaBroker(BrokerSettings settings, KafkaRaftServer server) {
-        this.settings = settings;
         this.server = server;
         this.bootstrapServers = settings.host() + ":" + settings.port();
     }
@@ -77,11 +75,6 @@ public final class KafkaBroker implements AutoCloseable {
     /** The {@code bootstrap.servers} value for clients of this broker. */
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    /** The settings this broker was started with, ports resolved. */
-    public BrokerSettings settings() {
-        return settings;
     }
 
     /**
