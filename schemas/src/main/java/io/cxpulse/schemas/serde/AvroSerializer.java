@@ -1,6 +1,5 @@
 package io.cxpulse.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -43,6 +42,14 @@ public class AvroSerializer<T> implements Serializer<T> {
     private boolean isKey;
     private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+    /**
+     * The id last found for a topic and schema, when it cannot change (registered or looked up, not the
+     * subject's latest): a producer sends one schema to one topic, so this skips the registry client's maps.
+     */
+    private volatile KnownId lastId;
+
+    private record KnownId(String topic, Schema schema, int id) {
+    }
 
     /** A serializer that builds its registry client from {@link #configure}. */
     public AvroSerializer() {
@@ -63,6 +70,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = AvroSerdeConfig.fromMap(configs);
         this.isKey = isKey;
+        this.lastId = null;
         if (client == null) {
             client = new SchemaRegistryClient(config.registry());
         }
@@ -77,6 +85,11 @@ public class AvroSerializer<T> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer used before configure()");
         }
         Schema recordSchema = schemaOf(data, topic);
+        Object datum = data instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : data;
+        KnownId known = lastId;
+        if (known != null && known.schema == recordSchema && known.topic.equals(topic)) {
+            return frame(known.id, recordSchema, datum, topic);
+        }
         String subject = AvroSerdeConfig.subject(topic, isKey);
         int id;
         Schema writerSchema = recordSchema;
@@ -94,7 +107,9 @@ public class AvroSerializer<T> implements Serializer<T> {
             throw new SerializationException("Could not get a schema id for subject '" + subject + "' (topic "
                     + topic + ", schema " + recordSchema.getFullName() + "): " + e.getMessage(), e);
         }
-        Object datum = data instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : data;
+        if (!config.useLatestVersion() || config.autoRegister()) {
+            lastId = new KnownId(topic, recordSchema, id);
+        }
         if (!writerSchema.equals(recordSchema)) {
             datum = convert(datum, recordSchema, writerSchema, topic, subject);
         }
@@ -103,10 +118,10 @@ public class AvroSerializer<T> implements Serializer<T> {
 
     private byte[] frame(int id, Schema writerSchema, Object datum, String topic) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            FrameBuffer out = new FrameBuffer(256);
             byte[] header = new byte[WireFormat.HEADER_SIZE];
             WireFormat.writeHeader(header, id);
-            out.write(header);
+            out.write(header, 0, header.length);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writer(datum, writerSchema).write(datum, encoder);
             encoder.flush();
@@ -127,7 +142,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     /** Rewrites {@code datum} from its own schema into {@code target}'s, by Avro schema resolution. */
     private Object convert(Object datum, Schema own, Schema target, String topic, String subject) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            FrameBuffer out = new FrameBuffer(256);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writer(datum, own).write(datum, encoder);
             encoder.flush();

@@ -1,0 +1,46 @@
+package io.cxpulse.schemas.serde;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A growable byte buffer for one frame, written by one thread. {@link java.io.ByteArrayOutputStream} locks on
+ * every call, and Avro's direct encoder writes each varint byte by byte: the locks were the largest single cost
+ * of serializing a small record.
+ */
+final class FrameBuffer extends OutputStream {
+    private byte[] bytes;
+    private int size;
+
+    FrameBuffer(int initialCapacity) {
+        bytes = new byte[initialCapacity];
+    }
+
+    @Override
+    public void write(int b) {
+        if (size == bytes.length) {
+            grow(size + 1);
+        }
+        bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        if (size + length > bytes.length) {
+            grow(size + length);
+        }
+        System.arraycopy(source, offset, bytes, size, length);
+        size += length;
+    }
+
+    /** A copy of what was written. */
+    byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    private void grow(int needed) {
+        bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+    }
+}
