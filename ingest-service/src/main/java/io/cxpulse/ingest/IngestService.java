@@ -1,5 +1,6 @@
 package io.cxpulse.ingest;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,6 @@ import io.cxpulse.ingest.auth.Source;
 import io.cxpulse.ingest.config.IngestConfig;
 import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.http.BodyParser.BodyException;
-import io.cxpulse.ingest.http.BodyParser.RawEvent;
 import io.cxpulse.ingest.http.Problem;
 import io.cxpulse.ingest.publish.EventPublisher;
 import io.cxpulse.ingest.publish.EventPublisher.Outgoing;
@@ -213,11 +213,11 @@ public final class IngestService implements AutoCloseable {
             refuse(ctx, type, Problem.forbidden(source.name(), type.path()));
             return;
         }
-        List<RawEvent> events = readEvents(ctx, type);
-        if (events == null || !withinRate(ctx, type, source, events.size())) {
+        List<Result> results = readEvents(ctx, type, source);
+        if (results == null || !withinRate(ctx, type, source, results.size())) {
             return;
         }
-        List<Result> results = validateAll(type, events, source);
+        countRejections(type, results);
         List<Outgoing> outgoing = new ArrayList<>();
         for (Result result : results) {
             if (result instanceof Accepted accepted) {
@@ -232,8 +232,11 @@ public final class IngestService implements AutoCloseable {
         writeResponse(ctx, status, results, outgoing.size());
     }
 
-    /** The request's events, or null when the body was refused as a whole (the problem is already sent). */
-    private List<RawEvent> readEvents(Context ctx, EventType type) {
+    /**
+     * One result per event of the request, in order, checked as the body streams past; null when the body was
+     * refused as a whole (the problem is already sent).
+     */
+    private List<Result> readEvents(Context ctx, EventType type, Source source) {
         BodyParser.Format format = BodyParser.format(ctx.contentType()).orElse(null);
         if (format == null) {
             refuse(ctx, type, Problem.unsupportedMediaType(ctx.contentType()));
@@ -241,7 +244,9 @@ public final class IngestService implements AutoCloseable {
         }
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = BodyParser.read(in, ctx.req().getContentLengthLong(), config.maxBodyBytes());
-            return BodyParser.events(body, format, config.maxEvents());
+            return BodyParser.events(body, format, config.maxEvents(),
+                    parser -> validator.validate(type, parser, source.name()),
+                    error -> new Rejected(null, List.of(new FieldError("", error, FieldError.Reason.MALFORMED_JSON))));
         } catch (BodyException e) {
             refuse(ctx, type, e.problem());
         } catch (IOException e) {
@@ -250,21 +255,14 @@ public final class IngestService implements AutoCloseable {
         return null;
     }
 
-    /** One result per event, in request order; counts each rule a rejected event broke. */
-    private List<Result> validateAll(EventType type, List<RawEvent> events, Source source) {
-        List<Result> results = new ArrayList<>(events.size());
-        for (RawEvent event : events) {
-            Result result = event.parseError() != null
-                    ? new Rejected(null, List.of(new FieldError("", event.parseError(),
-                            FieldError.Reason.MALFORMED_JSON)))
-                    : validator.validate(type, event.json(), source.name());
+    /** Counts each rule a rejected event broke. */
+    private void countRejections(EventType type, List<Result> results) {
+        for (Result result : results) {
             if (result instanceof Rejected rejected) {
                 rejected.errors().stream().map(FieldError::reason).distinct()
                         .forEach(reason -> metrics.rejection(type, reason));
             }
-            results.add(result);
         }
-        return results;
     }
 
     /** Whether Kafka acknowledged every record in time; if not, the 503 is already sent. */
@@ -301,11 +299,14 @@ public final class IngestService implements AutoCloseable {
         return false;
     }
 
-    /** The per-event results, written straight to JSON: {@code {accepted, rejected, results:[…]}}. */
+    /**
+     * The per-event results as JSON, {@code {accepted, rejected, results:[…]}}, generated into one buffer and
+     * handed to Jetty in one piece (writing through Javalin's compressing stream costs a header scan a write).
+     */
     private static void writeResponse(Context ctx, int status, List<Result> results, int accepted)
             throws IOException {
-        ctx.status(status).contentType("application/json");
-        try (JsonGenerator json = JSON.getFactory().createGenerator(ctx.outputStream())) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 + 80 * results.size());
+        try (JsonGenerator json = JSON.getFactory().createGenerator(body)) {
             json.writeStartObject();
             json.writeNumberField("accepted", accepted);
             json.writeNumberField("rejected", results.size() - accepted);
@@ -340,6 +341,7 @@ public final class IngestService implements AutoCloseable {
             json.writeEndArray();
             json.writeEndObject();
         }
+        ctx.status(status).contentType("application/json").result(body.toByteArray());
     }
 
     private void ready(Context ctx) {

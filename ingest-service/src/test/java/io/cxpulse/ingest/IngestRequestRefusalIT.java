@@ -100,7 +100,7 @@ class IngestRequestRefusalIT {
                 body);
 
         assertProblem(response, 413, "too_large");
-        assertThat(response.json().path("detail").asText()).contains("1001 events");
+        assertThat(response.json().path("detail").asText()).contains("more than 1000 events");
     }
 
     @Test

@@ -4,18 +4,22 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,42 +77,70 @@ public final class EventPublisher implements AutoCloseable {
      */
     public int sendAll(List<Outgoing> records, Duration deadline) {
         long start = System.nanoTime();
-        CountDownLatch pending = new CountDownLatch(records.size());
-        AtomicInteger unacknowledged = new AtomicInteger();
+        Acknowledgements acks = new Acknowledgements(records.size());
         for (Outgoing record : records) {
             if (System.nanoTime() - start > deadline.toNanos()) {
-                unacknowledged.incrementAndGet();
-                pending.countDown();
+                acks.notSent();
                 continue;
             }
             try {
-                producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()), (metadata, e) -> {
-                    if (e != null) {
-                        unacknowledged.incrementAndGet();
-                    }
-                    pending.countDown();
-                });
+                producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()), acks);
             } catch (RuntimeException e) {
                 LOG.warn("Could not hand an event to the producer for {}: {}", record.topic(), e.toString());
-                unacknowledged.incrementAndGet();
-                pending.countDown();
+                acks.notSent();
             }
         }
-        try {
-            long remaining = deadline.toNanos() - (System.nanoTime() - start);
-            if (!pending.await(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
-                unacknowledged.addAndGet((int) pending.getCount());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            unacknowledged.addAndGet((int) pending.getCount());
-        }
-        int failed = Math.min(unacknowledged.get(), records.size());
+        int failed = acks.await(deadline.toNanos() - (System.nanoTime() - start));
         if (failed > 0) {
             LOG.warn("Kafka did not acknowledge {} of {} events within {} ms", failed, records.size(),
                     deadline.toMillis());
         }
         return failed;
+    }
+
+    /** One callback for all the records of a request: counts what is pending and what failed. */
+    private static final class Acknowledgements implements Callback {
+        private final AtomicInteger pending;
+        private final AtomicInteger failed = new AtomicInteger();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final int total;
+
+        Acknowledgements(int total) {
+            this.total = total;
+            this.pending = new AtomicInteger(total);
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception e) {
+            if (e != null) {
+                failed.incrementAndGet();
+            }
+            settle();
+        }
+
+        /** A record that never reached the producer. */
+        void notSent() {
+            failed.incrementAndGet();
+            settle();
+        }
+
+        private void settle() {
+            if (pending.decrementAndGet() == 0) {
+                done.complete(null);
+            }
+        }
+
+        /** Waits up to {@code nanos}; the records not acknowledged by then (failed or still pending). */
+        int await(long nanos) {
+            try {
+                done.get(Math.max(nanos, 0), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // counted below: whatever is still pending was not acknowledged in time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Math.min(total, failed.get() + pending.get());
+        }
     }
 
     /** Sends what is buffered and closes the producer. */

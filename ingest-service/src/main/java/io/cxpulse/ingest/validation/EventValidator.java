@@ -1,18 +1,33 @@
 package io.cxpulse.ingest.validation;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.Device;
@@ -26,6 +41,7 @@ import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.ingest.EventType;
+import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.validation.FieldError.Reason;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -45,7 +61,7 @@ public final class EventValidator {
     public static final int MAX_ATTRIBUTES = 50;
     public static final int MAX_ATTRIBUTE_VALUE = 1_000;
 
-    private static final Map<EventType, Map<String, Rule>> RULES = rulesByType();
+    private static final Map<EventType, Map<String, Field>> FIELDS = fieldsByType();
     private static final Map<Class<?>, List<String>> SYMBOLS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Clock clock;
@@ -83,31 +99,59 @@ public final class EventValidator {
 
     /** Checks {@code event}, sent by {@code source} to the {@code type} endpoint. */
     public Result validate(EventType type, JsonNode event, String source) {
-        if (event == null || !event.isObject()) {
-            return new Rejected(null, List.of(new FieldError("", "each event must be a JSON object, not "
-                    + describe(event), Reason.NOT_AN_OBJECT)));
+        if (event == null) {
+            return notAnObject(null);
+        }
+        try (JsonParser parser = event.traverse(BodyParser.JSON)) {
+            parser.nextToken();
+            return validate(type, parser, source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON tree could not be read back", e);
+        }
+    }
+
+    /**
+     * Checks the event at {@code parser}'s current token, sent by {@code source} to the {@code type} endpoint,
+     * reading exactly that value. Fields are read as they stream past; only nested objects and arrays become trees.
+     *
+     * @throws JsonProcessingException when the event is not JSON, or names a field twice
+     */
+    public Result validate(EventType type, JsonParser parser, String source) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return notAnObject(value(parser));
         }
         Check check = new Check();
-        Map<String, Rule> rules = RULES.get(type);
-        int known = 0;
-        for (Map.Entry<String, JsonNode> field : event.properties()) {
-            String name = field.getKey();
-            Rule rule = rules.get(name);
-            if (rule != null) {
-                known++;
-                rule.apply(check, name, field.getValue());
-            } else if (name.equals("receivedAt") || name.equals("source")) {
+        Map<String, Field> fields = FIELDS.get(type);
+        long seen = 0;
+        Set<String> others = null;
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            parser.nextToken();
+            Field field = fields.get(name);
+            if (field != null) {
+                if ((seen & field.bit()) != 0) {
+                    throw duplicate(parser, name);
+                }
+                seen |= field.bit();
+                field.rule().apply(check, name, value(parser));
+                continue;
+            }
+            if (others == null) {
+                others = new HashSet<>();
+            }
+            if (!others.add(name)) {
+                throw duplicate(parser, name);
+            }
+            parser.skipChildren();
+            if (name.equals("receivedAt") || name.equals("source")) {
                 check.error(name, "is set by ingest and must not be sent", Reason.SERVER_FIELD);
             } else {
                 check.error(name, "is not a field of " + type.path() + " events", Reason.UNKNOWN_FIELD);
             }
         }
-        if (known < rules.size()) {
-            rules.forEach((name, rule) -> {
-                if (rule.required() && !event.has(name)) {
-                    check.error(name, "is required", Reason.MISSING_FIELD);
-                }
-            });
+        for (Map.Entry<String, Field> field : fields.entrySet()) {
+            if (field.getValue().rule().required() && (seen & field.getValue().bit()) == 0) {
+                check.error(field.getKey(), "is required", Reason.MISSING_FIELD);
+            }
         }
         if (type == EventType.SURVEY_RESPONSE) {
             checkScoreRange(check);
@@ -121,12 +165,50 @@ public final class EventValidator {
         return build(type, check.values, eventId, receivedAt, source);
     }
 
-    private static Map<EventType, Map<String, Rule>> rulesByType() {
-        Map<EventType, Map<String, Rule>> rules = new java.util.EnumMap<>(EventType.class);
-        for (EventType type : EventType.values()) {
-            rules.put(type, java.util.Collections.unmodifiableMap(rules(type)));
+    private static Rejected notAnObject(JsonNode value) {
+        return new Rejected(null, List.of(new FieldError("", "each event must be a JSON object, not "
+                + describe(value), Reason.NOT_AN_OBJECT)));
+    }
+
+    private static JsonParseException duplicate(JsonParser parser, String name) {
+        return new JsonParseException(parser, "Duplicate field '" + name + "'");
+    }
+
+    /**
+     * The value at the current token: strings, whole numbers, booleans and null without the tree machinery;
+     * anything else (floats, big numbers, objects, arrays) as a tree.
+     */
+    private static JsonNode value(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == null) {
+            return null;
         }
-        return rules;
+        return switch (token) {
+            case VALUE_STRING -> TextNode.valueOf(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> parser.readValueAsTree();
+            };
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> parser.readValueAsTree();
+        };
+    }
+
+    /** A field's rule, and its bit in the mask of fields an event has sent. */
+    private record Field(Rule rule, long bit) {
+    }
+
+    private static Map<EventType, Map<String, Field>> fieldsByType() {
+        Map<EventType, Map<String, Field>> fields = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            Map<String, Field> ofType = new LinkedHashMap<>();
+            rules(type).forEach((name, rule) -> ofType.put(name, new Field(rule, 1L << ofType.size())));
+            fields.put(type, Collections.unmodifiableMap(ofType));
+        }
+        return fields;
     }
 
     private static Map<String, Rule> rules(EventType type) {

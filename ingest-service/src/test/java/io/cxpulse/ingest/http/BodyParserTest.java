@@ -8,9 +8,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.cxpulse.ingest.http.BodyParser.BodyException;
 import io.cxpulse.ingest.http.BodyParser.Format;
-import io.cxpulse.ingest.http.BodyParser.RawEvent;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,38 +46,81 @@ class BodyParserTest {
         assertThat(in.read).isEqualTo(1_025);
     }
 
+    /** Each event as a tree, or the reason its line did not parse. */
+    private static List<Object> events(String body, Format format, int maxEvents) throws BodyException {
+        return BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,
+                parser -> (Object) parser.readValueAsTree(), error -> error);
+    }
+
     @Test
     void shouldSplitNdjsonAndKeepBadLinesInPlace() throws Exception {
-        List<RawEvent> events = BodyParser.events("{\"a\":1}\n\n{oops\r\n{\"b\":2}\n"
-                .getBytes(StandardCharsets.UTF_8), Format.NDJSON, 10);
+        List<Object> events = events("{\"a\":1}\n\n{oops\r\n{\"b\":2}\r\n  \n[3]", Format.NDJSON, 10);
 
-        assertThat(events).hasSize(3);
-        assertThat(events.get(0).json().path("a").asInt()).isEqualTo(1);
-        assertThat(events.get(1).parseError()).contains("not JSON");
-        assertThat(events.get(2).json().path("b").asInt()).isEqualTo(2);
+        assertThat(events).hasSize(4);
+        assertThat(((JsonNode) events.get(0)).path("a").asInt()).isEqualTo(1);
+        assertThat((String) events.get(1)).contains("not JSON");
+        assertThat(((JsonNode) events.get(2)).path("b").asInt()).isEqualTo(2);
+        assertThat(events.get(3)).hasToString("[3]");
+    }
+
+    @Test
+    void shouldTurnALineWithTwoValuesIntoAnErrorInItsPlace() throws Exception {
+        List<Object> events = events("{\"a\":1} {\"b\":2}\n{\"c\":3}", Format.NDJSON, 10);
+
+        assertThat(events).hasSize(2);
+        assertThat((String) events.get(0)).contains("not JSON").contains("more on the line");
+        assertThat(((JsonNode) events.get(1)).path("c").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldStreamAnArrayElementByElement() throws Exception {
+        assertThat(events("[{\"a\":1}, 2, \"x\", {}]", Format.JSON, 4)).hasSize(4)
+                .extracting(Object::toString).containsExactly("{\"a\":1}", "2", "\"x\"", "{}");
+        assertThat(events("{\"a\":[1,2]}", Format.JSON, 1)).extracting(Object::toString)
+                .containsExactly("{\"a\":[1,2]}");
     }
 
     @Test
     void shouldRefuseTrailingGarbageAfterJson() {
-        assertThatThrownBy(() -> BodyParser.events("{\"a\":1} {\"b\":2}".getBytes(StandardCharsets.UTF_8),
-                Format.JSON, 10)).isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> events("{\"a\":1} {\"b\":2}", Format.JSON, 10))
+                .isInstanceOf(BodyException.class).hasMessageContaining("more after its first value");
+        assertThatThrownBy(() -> events("[{\"a\":1}, {oops}]", Format.JSON, 10))
+                .isInstanceOf(BodyException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> events("[{\"a\":1}", Format.JSON, 10)).isInstanceOf(BodyException.class);
+    }
+
+    @Test
+    void shouldRefuseBodiesWithoutEvents() {
+        for (String body : new String[] {"", "  ", "[]", "7", "\"text\""}) {
+            assertThatThrownBy(() -> events(body, Format.JSON, 10)).as(body).isInstanceOf(BodyException.class)
+                    .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(400));
+        }
+        assertThatThrownBy(() -> events("\n \r\n", Format.NDJSON, 10)).isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> events("hello\nworld", Format.NDJSON, 10)).isInstanceOf(BodyException.class)
+                .hasMessageContaining("no line parses");
     }
 
     @Test
     void shouldRefuseTooManyEvents() {
-        assertThatThrownBy(() -> BodyParser.events("[{},{},{}]".getBytes(StandardCharsets.UTF_8), Format.JSON, 2))
+        assertThatThrownBy(() -> events("[{},{},{}]", Format.JSON, 2))
                 .isInstanceOf(BodyException.class)
                 .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(413));
-        assertThatThrownBy(() -> BodyParser.events("{}\n{}\n{}\n{}\n".getBytes(StandardCharsets.UTF_8),
-                Format.NDJSON, 2)).isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> events("{}\n{}\n{}\n{}\n", Format.NDJSON, 2)).isInstanceOf(BodyException.class)
+                .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(413));
     }
 
     @Test
     void shouldRefuseDeepNesting() {
         String deep = "[".repeat(500) + "]".repeat(500);
 
-        assertThatThrownBy(() -> BodyParser.events(deep.getBytes(StandardCharsets.UTF_8), Format.JSON, 10))
-                .isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> events(deep, Format.JSON, 10)).isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> events("[" + deep + "]", Format.JSON, 10)).isInstanceOf(BodyException.class);
+    }
+
+    @Test
+    void shouldRefuseDuplicateKeysInNestedObjects() {
+        assertThatThrownBy(() -> events("{\"a\":{\"b\":1,\"b\":2}}", Format.JSON, 10))
+                .isInstanceOf(BodyException.class).hasMessageContaining("b");
     }
 
     private static final class CountingStream extends ByteArrayInputStream {

@@ -1,17 +1,23 @@
 package io.cxpulse.ingest.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.ingest.EventType;
+import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.validation.EventValidator.Accepted;
 import io.cxpulse.ingest.validation.EventValidator.Rejected;
 import io.cxpulse.ingest.validation.EventValidator.Result;
@@ -79,8 +85,51 @@ class EventValidatorTest {
     void shouldRefuseNonObjects() {
         assertThat(reasons(validator.validate(EventType.TOUCHPOINT, JSON.getNodeFactory().textNode("x"), "s")))
                 .containsExactly(FieldError.Reason.NOT_AN_OBJECT);
-        assertThat(reasons(validator.validate(EventType.TOUCHPOINT, null, "s")))
+        assertThat(reasons(validator.validate(EventType.TOUCHPOINT, (JsonNode) null, "s")))
                 .containsExactly(FieldError.Reason.NOT_AN_OBJECT);
+    }
+
+    @Test
+    void shouldReadAnEventFromAStreamLeavingTheParserAtItsEnd() throws Exception {
+        String body = "[" + survey("CES", 6).put("eventId", "3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b")
+                .set("attributes", JSON.createObjectNode().put("plan", "pro")).toString() + ", 5]";
+        try (JsonParser parser = BodyParser.JSON.createParser(body)) {
+            parser.nextToken();
+            parser.nextToken();
+            Result first = validator.validate(EventType.SURVEY_RESPONSE, parser, "s");
+            parser.nextToken();
+            Result second = validator.validate(EventType.SURVEY_RESPONSE, parser, "s");
+
+            assertThat(first).isInstanceOf(Accepted.class);
+            SurveyResponse record = (SurveyResponse) ((Accepted) first).record();
+            assertThat(record.getEventId()).isEqualTo("3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b");
+            assertThat(record.getScore()).isEqualTo(6);
+            assertThat(record.getAttributes()).containsExactly(java.util.Map.entry("plan", "pro"));
+            assertThat(reasons(second)).containsExactly(FieldError.Reason.NOT_AN_OBJECT);
+            assertThat(parser.nextToken()).isEqualTo(JsonToken.END_ARRAY);
+        }
+    }
+
+    @Test
+    void shouldRefuseAFieldNamedTwiceAsMalformedJson() {
+        for (String event : new String[] {"{\"score\": 9, \"score\": 1}", "{\"extra\": 1, \"extra\": {}}"}) {
+            assertThatThrownBy(() -> {
+                try (JsonParser parser = BodyParser.JSON.createParser(event)) {
+                    parser.nextToken();
+                    validator.validate(EventType.SURVEY_RESPONSE, parser, "s");
+                }
+            }).as(event).isInstanceOf(JsonParseException.class).hasMessageContaining("Duplicate field");
+        }
+    }
+
+    @Test
+    void shouldReportEveryErrorInFieldOrderThenTheMissingFields() {
+        ObjectNode event = JSON.createObjectNode().put("score", "nine").put("extra", true).put("metric", "NPX");
+        event.putNull("customerId");
+
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, event, "s")).isInstanceOfSatisfying(Rejected.class,
+                rejected -> assertThat(rejected.errors()).extracting(FieldError::field)
+                        .containsExactly("score", "extra", "metric", "customerId", "occurredAt", "surveyId"));
     }
 
     @Test
