@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cxpulse.avro.SurveyResponse;
@@ -66,12 +65,6 @@ public final class IngestService implements AutoCloseable {
             EventType.TICKET_EVENT, TicketEvent.getClassSchema(),
             EventType.TOUCHPOINT, TouchpointEvent.getClassSchema());
     private static final String START = "cxpulse.start";
-    private static final SerializedString INDEX = new SerializedString("index");
-    private static final SerializedString EVENT_ID = new SerializedString("eventId");
-    private static final SerializedString STATUS = new SerializedString("status");
-    private static final SerializedString ERRORS = new SerializedString("errors");
-    private static final SerializedString ACCEPTED = new SerializedString("accepted");
-    private static final SerializedString REJECTED = new SerializedString("rejected");
 
     private final IngestConfig config;
     private final EventValidator validator;
@@ -311,31 +304,35 @@ public final class IngestService implements AutoCloseable {
             json.writeNumberField("accepted", accepted);
             json.writeNumberField("rejected", results.size() - accepted);
             json.writeArrayFieldStart("results");
+            StringBuilder text = new StringBuilder(128);
+            char[] chars = new char[128];
             for (int i = 0; i < results.size(); i++) {
                 Result result = results.get(i);
-                json.writeStartObject();
-                json.writeFieldName(INDEX);
-                json.writeNumber(i);
-                json.writeFieldName(EVENT_ID);
-                json.writeString(result.eventId());
-                json.writeFieldName(STATUS);
-                if (result instanceof Rejected rejected) {
-                    json.writeString(REJECTED);
-                    json.writeFieldName(ERRORS);
-                    json.writeStartArray();
-                    for (FieldError error : rejected.errors()) {
-                        json.writeStartObject();
-                        json.writeStringField("field", error.field());
-                        json.writeStringField("message", error.message());
-                        json.writeEndObject();
+                if (result instanceof Accepted) {
+                    // the common case, written in one piece: an accepted event's id is a canonical UUID (checked,
+                    // or generated here), so it needs no escaping
+                    text.setLength(0);
+                    text.append("{\"index\":").append(i).append(",\"eventId\":\"").append(result.eventId())
+                            .append("\",\"status\":\"accepted\",\"errors\":[]}");
+                    if (text.length() > chars.length) {
+                        chars = new char[text.length()];
                     }
-                    json.writeEndArray();
-                } else {
-                    json.writeString(ACCEPTED);
-                    json.writeFieldName(ERRORS);
-                    json.writeStartArray();
-                    json.writeEndArray();
+                    text.getChars(0, text.length(), chars, 0);
+                    json.writeRawValue(chars, 0, text.length());
+                    continue;
                 }
+                json.writeStartObject();
+                json.writeNumberField("index", i);
+                json.writeStringField("eventId", result.eventId());
+                json.writeStringField("status", "rejected");
+                json.writeArrayFieldStart("errors");
+                for (FieldError error : ((Rejected) result).errors()) {
+                    json.writeStartObject();
+                    json.writeStringField("field", error.field());
+                    json.writeStringField("message", error.message());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
                 json.writeEndObject();
             }
             json.writeEndArray();

@@ -62,6 +62,7 @@ public final class EventValidator {
     public static final int MAX_ATTRIBUTE_VALUE = 1_000;
 
     private static final Map<EventType, Map<String, Field>> FIELDS = fieldsByType();
+    private static final boolean[] HEX = hexDigits();
     private static final Map<Class<?>, List<String>> SYMBOLS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Clock clock;
@@ -431,18 +432,27 @@ public final class EventValidator {
 
     /** Whether {@code text} is a UUID in its canonical 8-4-4-4-12 hex form. */
     static boolean isUuid(String text) {
-        if (text.length() != 36) {
+        if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
+                || text.charAt(23) != '-') {
             return false;
         }
         for (int i = 0; i < 36; i++) {
             char c = text.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (dash ? c != '-' : !hex) {
-                return false;
+            if (c >= HEX.length || !HEX[c]) {
+                if (i != 8 && i != 13 && i != 18 && i != 23) {
+                    return false;
+                }
             }
         }
         return true;
+    }
+
+    private static boolean[] hexDigits() {
+        boolean[] hex = new boolean['g'];
+        for (char c : "0123456789abcdefABCDEF".toCharArray()) {
+            hex[c] = true;
+        }
+        return hex;
     }
 
     private static Optional<String> textValue(Check check, String name, JsonNode value, int maxLength) {
