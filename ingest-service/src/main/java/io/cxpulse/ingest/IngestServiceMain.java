@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.ingest.config.IngestConfig;
-import io.cxpulse.ingest.config.LayeredConfig;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;

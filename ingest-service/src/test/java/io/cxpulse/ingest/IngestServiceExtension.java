@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.ingest.config.IngestConfig;
-import io.cxpulse.ingest.config.LayeredConfig;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.auth.TokenAuthenticator;
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.ingest.EventType;
 
 import org.apache.kafka.common.config.ConfigException;

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** The house rules for schemas, checked on every type reachable from the top-level records. */
 class SchemaStyleTest {
     static final List<Schema> TOP_LEVEL = List.of(SurveyResponse.getClassSchema(), TicketEvent.getClassSchema(),
-            TouchpointEvent.getClassSchema(), DeadLetter.getClassSchema(), CxAlert.getClassSchema());
+            TouchpointEvent.getClassSchema(), DeadLetter.getClassSchema(), CxAlert.getClassSchema(),
+            SurveyAggregate.getClassSchema());
 
     @Test
     void shouldDocumentEveryField() {

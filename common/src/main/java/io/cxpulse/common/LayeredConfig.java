@@ -1,4 +1,4 @@
-package io.cxpulse.ingest.config;
+package io.cxpulse.common;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,0 +1,52 @@
+package io.cxpulse.streams;
+
+import java.util.Map;
+
+import io.cxpulse.avro.CxAlert;
+import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.SurveyAggregate;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.schemas.serde.AvroDeserializer;
+import io.cxpulse.schemas.serde.SpecificAvroSerde;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic metrics-streams reads or writes, with its serdes.
+ *
+ * @param surveyResponses  survey responses as ingest wrote them, decoded without failing on poison records
+ * @param surveyAggregates rolling survey aggregates, keyed by dimension and window
+ * @param alerts           detractor alerts as they open and resolve
+ * @param deadLetters      records that could not be processed, with their coordinates
+ */
+public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
+        Topic<String, SurveyAggregate> surveyAggregates, Topic<String, CxAlert> alerts,
+        Topic<String, DeadLetter> deadLetters) {
+    public static final String SURVEY_RESPONSES = "cx.survey-responses.v1";
+    public static final String SURVEY_AGGREGATES = "cx.survey-aggregates.v1";
+    public static final String ALERTS = "cx.alerts.v1";
+    public static final String DEAD_LETTERS = "cx.dead-letter.v1";
+
+    /**
+     * The topics under their default names, with Avro serdes that share {@code registry} and read {@code serde}
+     * (the registry settings under Confluent's names, such as {@code auto.register.schemas}).
+     */
+    public static Topics create(SchemaRegistryClient registry, Map<String, ?> serde) {
+        DecodingSerde<SurveyResponse> responses = new DecodingSerde<>(new AvroDeserializer<>(registry,
+                SurveyResponse.class));
+        responses.configure(serde, false);
+        return new Topics(new Topic<>(SURVEY_RESPONSES, Serdes.String(), responses),
+                new Topic<>(SURVEY_AGGREGATES, Serdes.String(), avro(SurveyAggregate.class, registry, serde)),
+                new Topic<>(ALERTS, Serdes.String(), avro(CxAlert.class, registry, serde)),
+                new Topic<>(DEAD_LETTERS, Serdes.String(), avro(DeadLetter.class, registry, serde)));
+    }
+
+    private static <T extends SpecificRecord> SpecificAvroSerde<T> avro(Class<T> type, SchemaRegistryClient registry,
+            Map<String, ?> serde) {
+        SpecificAvroSerde<T> avro = new SpecificAvroSerde<>(type, registry);
+        avro.configure(serde, false);
+        return avro;
+    }
+}

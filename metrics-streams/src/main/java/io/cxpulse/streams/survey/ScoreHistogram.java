@@ -1,0 +1,148 @@
+package io.cxpulse.streams.survey;
+
+import java.util.Arrays;
+
+import io.cxpulse.avro.SurveyMetric;
+
+/**
+ * How many responses gave each score on one metric's scale. Every survey figure derives from it, and two
+ * histograms of the same metric add up exactly, which is what lets rolling windows be sums of small buckets.
+ * Mutable, for use inside one stream task or one query; {@link #copy()} before sharing.
+ */
+public final class ScoreHistogram {
+    private final SurveyMetric metric;
+    private final long[] counts;
+
+    private ScoreHistogram(SurveyMetric metric, long[] counts) {
+        this.metric = metric;
+        this.counts = counts;
+    }
+
+    /** A histogram with no responses. */
+    public static ScoreHistogram empty(SurveyMetric metric) {
+        return new ScoreHistogram(metric, new long[Scale.of(metric).size()]);
+    }
+
+    /** A histogram with these counts, lowest score first; fails unless there is one count per score. */
+    public static ScoreHistogram of(SurveyMetric metric, long... counts) {
+        if (counts.length != Scale.of(metric).size()) {
+            throw new IllegalArgumentException(metric + " has " + Scale.of(metric).size() + " scores, not "
+                    + counts.length);
+        }
+        for (long count : counts) {
+            if (count < 0) {
+                throw new IllegalArgumentException("counts must not be negative: " + Arrays.toString(counts));
+            }
+        }
+        return new ScoreHistogram(metric, counts.clone());
+    }
+
+    public SurveyMetric metric() {
+        return metric;
+    }
+
+    /** Counts one response with {@code score}; fails if the score is off the metric's scale. */
+    public ScoreHistogram add(int score) {
+        counts[Scale.of(metric).index(score)]++;
+        return this;
+    }
+
+    /** Adds every response of {@code other}, which must be of the same metric. */
+    public ScoreHistogram addAll(ScoreHistogram other) {
+        if (other.metric != metric) {
+            throw new IllegalArgumentException("cannot add " + other.metric + " responses to " + metric);
+        }
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        return this;
+    }
+
+    /** Responses that scored {@code score}. */
+    public long count(int score) {
+        return counts[Scale.of(metric).index(score)];
+    }
+
+    /** The counts, lowest score first (a copy). */
+    public long[] counts() {
+        return counts.clone();
+    }
+
+    /** n: all responses. */
+    public long responses() {
+        long n = 0;
+        for (long count : counts) {
+            n += count;
+        }
+        return n;
+    }
+
+    /** Responses scoring from {@code low} to {@code high}, both inclusive. */
+    public long between(int low, int high) {
+        long n = 0;
+        for (int score = low; score <= high; score++) {
+            n += count(score);
+        }
+        return n;
+    }
+
+    public ScoreHistogram copy() {
+        return new ScoreHistogram(metric, counts.clone());
+    }
+
+    /** Every figure of DESIGN.md's definitions for this histogram. */
+    public SurveyFigures figures() {
+        return SurveyFigures.of(this);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ScoreHistogram that && that.metric == metric && Arrays.equals(that.counts, counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * metric.hashCode() + Arrays.hashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        return metric + Arrays.toString(counts);
+    }
+
+    /** A metric's scale of scores. */
+    public record Scale(int min, int max) {
+        private static final Scale NPS = new Scale(0, 10);
+        private static final Scale CSAT = new Scale(1, 5);
+        private static final Scale CES = new Scale(1, 7);
+
+        public static Scale of(SurveyMetric metric) {
+            return switch (metric) {
+                case NPS -> NPS;
+                case CSAT -> CSAT;
+                case CES -> CES;
+                default -> throw new IllegalArgumentException("no scale for metric " + metric);
+            };
+        }
+
+        /** Whether {@code metric} has a scale: every symbol but UNKNOWN. */
+        public static boolean known(SurveyMetric metric) {
+            return metric == SurveyMetric.NPS || metric == SurveyMetric.CSAT || metric == SurveyMetric.CES;
+        }
+
+        public int size() {
+            return max - min + 1;
+        }
+
+        public boolean contains(int score) {
+            return score >= min && score <= max;
+        }
+
+        int index(int score) {
+            if (!contains(score)) {
+                throw new IllegalArgumentException("score " + score + " is outside " + min + "-" + max);
+            }
+            return score - min;
+        }
+    }
+}

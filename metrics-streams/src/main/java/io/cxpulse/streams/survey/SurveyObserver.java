@@ -1,0 +1,53 @@
+package io.cxpulse.streams.survey;
+
+import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.SurveyResponse;
+
+/** What the survey topology reports as it goes, for metrics: called on stream threads, so it must not block. */
+public interface SurveyObserver {
+    /** A response counted for the first time (after deduplication). */
+    void counted(SurveyResponse response);
+
+    /** A response whose eventId was already counted. */
+    void duplicate();
+
+    /** A record sent to the dead-letter topic; LATE_EVENT ones are the late events. */
+    void deadLettered(DeadLetterReason reason);
+
+    /** The latest figures of one key and window, owned by {@code task}. */
+    void figures(String task, String key, RollingWindow window, long windowEnd, ScoreHistogram histogram);
+
+    /** {@code task}'s stream time (the latest event time it has seen), reported as it emits. */
+    void streamTime(String task, long streamTime);
+
+    /** {@code task} no longer runs here: forget its figures. */
+    void closed(String task);
+
+    /** Reports nothing: for tests that do not look. */
+    SurveyObserver NONE = new SurveyObserver() {
+        @Override
+        public void counted(SurveyResponse response) {
+        }
+
+        @Override
+        public void duplicate() {
+        }
+
+        @Override
+        public void deadLettered(DeadLetterReason reason) {
+        }
+
+        @Override
+        public void figures(String task, String key, RollingWindow window, long windowEnd,
+                ScoreHistogram histogram) {
+        }
+
+        @Override
+        public void streamTime(String task, long streamTime) {
+        }
+
+        @Override
+        public void closed(String task) {
+        }
+    };
+}

@@ -1,0 +1,39 @@
+package io.cxpulse.streams.survey;
+
+import java.time.Duration;
+
+/**
+ * How the survey topology keeps and emits its aggregates.
+ *
+ * @param grace            how far behind stream time an event may be and still count; later ones are
+ *                         dead-lettered as late
+ * @param dedupRetention   how long an eventId is remembered, so a retry or replay within it counts once
+ * @param minuteRetention  how long minute buckets are kept (1h windows, and queries at past times)
+ * @param hourRetention    how long hour buckets are kept (24h and 7d windows, trends)
+ * @param emitInterval     how often changed aggregates are emitted and alerts evaluated (wall-clock time)
+ * @param alerts           the detractor alert rule
+ */
+public record SurveySettings(Duration grace, Duration dedupRetention, Duration minuteRetention,
+        Duration hourRetention, Duration emitInterval, DetractorAlertRule alerts) {
+    public SurveySettings {
+        Duration hourWindow = RollingWindow.HOUR_1.length();
+        if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
+            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period ("
+                    + hourWindow.plus(grace) + "), not " + minuteRetention);
+        }
+        Duration longest = RollingWindow.DAYS_7.length().plus(RollingWindow.HOUR_1.length());
+        if (hourRetention.compareTo(longest.plus(grace)) < 0) {
+            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period ("
+                    + longest.plus(grace) + "), not " + hourRetention);
+        }
+        if (dedupRetention.compareTo(grace) < 0) {
+            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
+        }
+    }
+
+    /** The defaults: 1h grace, 7 days of deduplication, minute buckets for 2 days, hour buckets for 35. */
+    public static SurveySettings defaults() {
+        return new SurveySettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(2), Duration.ofDays(35),
+                Duration.ofSeconds(1), new DetractorAlertRule(3.0, 1.0, SurveyFigures.THIN_SAMPLE));
+    }
+}

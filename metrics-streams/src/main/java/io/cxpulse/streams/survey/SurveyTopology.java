@@ -1,0 +1,97 @@
+package io.cxpulse.streams.survey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.EventTimeExtractor;
+import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.survey.SurveyIntake.Fresh;
+import io.cxpulse.streams.survey.SurveyIntake.Intake;
+import io.cxpulse.streams.survey.SurveyIntake.Rejected;
+import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
+import io.cxpulse.streams.survey.SurveyWindows.AlertOut;
+import io.cxpulse.streams.survey.SurveyWindows.Emitted;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The survey topology: responses in; deduplicated, dimensioned, bucketed and summed into rolling NPS, CSAT and
+ * CES per dimension; aggregates, alerts and dead letters out. Adds to a {@link StreamsBuilder} and does no I/O.
+ *
+ * <pre>
+ * survey-source (cx.survey-responses.v1, event time = occurredAt)
+ *   -> survey-intake [survey-seen-event-ids]: dead letters | fresh responses
+ *   -> survey-dimensions: one record per dimension, keyed METRIC|dimension, value = score
+ *   -> survey-by-dimension (repartition: each key's buckets live in one task)
+ *   -> survey-windows [survey-buckets-1m, survey-buckets-1h, survey-detractor-alerts]
+ *   -> cx.survey-aggregates.v1 | cx.alerts.v1
+ * </pre>
+ */
+public final class SurveyTopology {
+    private SurveyTopology() {
+    }
+
+    /** Adds the survey topology to {@code builder}. */
+    public static void build(StreamsBuilder builder, Topics topics, SurveySettings settings,
+            SurveyObserver observer) {
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SurveyIntake.SEEN_STORE,
+                settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
+                RollingWindow.Bucket.MINUTE.store(), settings.minuteRetention(),
+                RollingWindow.Bucket.MINUTE.size(), false), Serdes.String(), new ScoreHistogramSerde()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
+                RollingWindow.Bucket.HOUR.store(), settings.hourRetention(), RollingWindow.Bucket.HOUR.size(),
+                false), Serdes.String(), new ScoreHistogramSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SurveyWindows.ALERT_STORE),
+                Serdes.String(), topics.alerts().valueSerde()));
+
+        KStream<String, Intake> intake = builder.stream(topics.surveyResponses().name(),
+                        topics.surveyResponses().consumed().withName("survey-source")
+                                .withTimestampExtractor(new EventTimeExtractor<SurveyResponse>(
+                                        SurveyResponse::getOccurredAt)))
+                .process(() -> new SurveyIntake(settings, observer), Named.as(SurveyIntake.NAME),
+                        SurveyIntake.SEEN_STORE);
+        Map<String, KStream<String, Intake>> routes = intake.split(Named.as("survey-"))
+                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("fresh"));
+        routes.get("survey-rejected")
+                .mapValues(value -> ((Rejected) value).deadLetter(), Named.as("survey-dead-letters"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced()
+                        .withName("survey-dead-letter-sink"));
+
+        KStream<String, Emitted> emitted = routes.get("survey-fresh")
+                .flatMap((key, value) -> dimensions(((Fresh) value).response()), Named.as("survey-dimensions"))
+                .repartition(Repartitioned.<String, Integer>as("survey-by-dimension")
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Integer()))
+                .process(() -> new SurveyWindows(settings, observer), Named.as(SurveyWindows.NAME),
+                        RollingWindow.Bucket.MINUTE.store(), RollingWindow.Bucket.HOUR.store(),
+                        SurveyWindows.ALERT_STORE);
+        Map<String, KStream<String, Emitted>> outputs = emitted.split(Named.as("survey-out-"))
+                .branch((key, value) -> value instanceof AlertOut, Branched.as("alerts"))
+                .defaultBranch(Branched.as("aggregates"));
+        outputs.get("survey-out-aggregates")
+                .mapValues(value -> ((AggregateOut) value).aggregate(), Named.as("survey-aggregates"))
+                .to(topics.surveyAggregates().name(), topics.surveyAggregates().produced()
+                        .withName("survey-aggregates-sink"));
+        outputs.get("survey-out-alerts")
+                .mapValues(value -> ((AlertOut) value).alert(), Named.as("survey-alerts"))
+                .to(topics.alerts().name(), topics.alerts().produced().withName("survey-alerts-sink"));
+    }
+
+    private static List<KeyValue<String, Integer>> dimensions(SurveyResponse response) {
+        List<KeyValue<String, Integer>> records = new ArrayList<>(5);
+        for (Dimension dimension : Dimension.of(response)) {
+            records.add(KeyValue.pair(dimension.key(response.getMetric()), response.getScore()));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,41 @@
+package io.cxpulse.streams.survey;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.SurveyResponse;
+
+/** Records what the topology reports, for tests. */
+final class SurveyTopologyObserver implements SurveyObserver {
+    int counted;
+    int duplicates;
+    final List<DeadLetterReason> deadLettered = new ArrayList<>();
+
+    @Override
+    public void counted(SurveyResponse response) {
+        counted++;
+    }
+
+    @Override
+    public void duplicate() {
+        duplicates++;
+    }
+
+    @Override
+    public void deadLettered(DeadLetterReason reason) {
+        deadLettered.add(reason);
+    }
+
+    @Override
+    public void figures(String task, String key, RollingWindow window, long windowEnd, ScoreHistogram histogram) {
+    }
+
+    @Override
+    public void streamTime(String task, long streamTime) {
+    }
+
+    @Override
+    public void closed(String task) {
+    }
+}

@@ -1,0 +1,181 @@
+package io.cxpulse.streams.survey;
+
+import static io.cxpulse.streams.survey.SurveyDriver.T0;
+import static io.cxpulse.streams.survey.SurveyDriver.nps;
+import static io.cxpulse.streams.survey.SurveyDriver.scores;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.SurveyAggregate;
+import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.platform.junit.LocalPlatformExtension;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LocalPlatformExtension.class)
+class SurveyTopologyTest {
+    private static final Instant AT = T0.plus(Duration.ofMinutes(30));
+
+    @Test
+    void shouldGiveNps30ForFivePromotersThreePassivesAndTwoDetractors(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.send(scores(SurveyMetric.NPS, AT, 10, 9, 9, 10, 9, 7, 8, 7, 3, 6));
+
+            for (String window : List.of("1h", "24h", "7d")) {
+                SurveyAggregate all = survey.aggregate("NPS|all|" + window);
+                assertThat(all.getResponses()).as(window).isEqualTo(10);
+                assertThat(all.getPromoters()).isEqualTo(5);
+                assertThat(all.getPassives()).isEqualTo(3);
+                assertThat(all.getDetractors()).isEqualTo(2);
+                assertThat(all.getNps()).isEqualTo(30.0);
+                // p = 0.5, d = 0.2: 1.96 * 100 * sqrt((0.7 - 0.09) / 10) = 48.4084...
+                assertThat(all.getMarginOfError()).isCloseTo(48.40843, within(1e-5));
+                assertThat(all.getThinSample()).isTrue();
+                assertThat(all.getCounts()).containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 1L, 2L, 1L, 3L, 2L);
+            }
+            SurveyAggregate hour = survey.aggregate("NPS|all|1h");
+            assertThat(hour.getWindowEnd()).isEqualTo(AT.plus(Duration.ofMinutes(1)));
+            assertThat(hour.getWindowStart()).isEqualTo(AT.minus(Duration.ofMinutes(59)));
+            assertThat(survey.aggregate("NPS|all|24h").getWindowEnd()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        }
+    }
+
+    @Test
+    void shouldGiveTheCsatShareOfFoursAndFives(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.send(scores(SurveyMetric.CSAT, AT, 5, 4, 4, 3, 1));
+
+            SurveyAggregate csat = survey.aggregate("CSAT|all|1h");
+            assertThat(csat.getResponses()).isEqualTo(5);
+            assertThat(csat.getCsatRatio()).isEqualTo(0.6);
+            assertThat(csat.getNps()).isNull();
+            assertThat(csat.getMinScore()).isEqualTo(1);
+            assertThat(csat.getCounts()).containsExactly(1L, 0L, 1L, 2L, 1L);
+        }
+    }
+
+    @Test
+    void shouldGiveTheCesMeanAndTheShareOfFiveToSeven(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.send(scores(SurveyMetric.CES, AT, 7, 6, 5, 4, 2, 1));
+
+            SurveyAggregate ces = survey.aggregate("CES|all|7d");
+            assertThat(ces.getResponses()).isEqualTo(6);
+            assertThat(ces.getCesMean()).isCloseTo(25.0 / 6, within(1e-12));
+            assertThat(ces.getCesEasyRatio()).isEqualTo(0.5);
+        }
+    }
+
+    @Test
+    void shouldKeepEveryDimensionApart(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.send(List.of(
+                    nps(10, AT, "smb", Channel.WEB, "checkout.payment"),
+                    nps(0, AT.plusSeconds(1), "smb", Channel.PHONE, "checkout.payment"),
+                    nps(9, AT.plusSeconds(2), "enterprise", Channel.WEB, "onboarding"),
+                    nps(7, AT.plusSeconds(3), null, null, null)));
+
+            Map<String, SurveyAggregate> out = survey.aggregates();
+            assertThat(out.get("NPS|all|1h").getResponses()).isEqualTo(4);
+            assertThat(out.get("NPS|segment=smb|1h").getNps()).isEqualTo(0.0);
+            assertThat(out.get("NPS|segment=enterprise|1h").getNps()).isEqualTo(100.0);
+            assertThat(out.get("NPS|channel=WEB|1h").getNps()).isEqualTo(100.0);
+            assertThat(out.get("NPS|channel=PHONE|1h").getNps()).isEqualTo(-100.0);
+            assertThat(out.get("NPS|touchpoint=checkout.payment|1h").getResponses()).isEqualTo(2);
+            assertThat(out.get("NPS|touchpoint=onboarding|1h").getResponses()).isEqualTo(1);
+            assertThat(out.get("NPS|segment=smb|channel=WEB|1h").getNps()).isEqualTo(100.0);
+            assertThat(out.get("NPS|segment=smb|channel=PHONE|1h").getDimension())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("segment", "smb", "channel", "PHONE"));
+            assertThat(out.keySet()).filteredOn(key -> key.endsWith("|1h")).hasSize(10);
+        }
+    }
+
+    @Test
+    void shouldCountALateEventWithinGraceInTheWindowOfItsOwnTime(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.send(nps(10, T0));
+            survey.send(nps(10, T0.plus(Duration.ofHours(2))));
+            survey.send(nps(0, T0.plus(Duration.ofMinutes(75))));
+
+            assertThat(survey.window("NPS|all", SurveyMetric.NPS, RollingWindow.HOUR_1,
+                    T0.plus(Duration.ofMinutes(75))).counts()).containsExactly(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            assertThat(survey.aggregate("NPS|all|24h").getResponses()).isEqualTo(3);
+            // stream time is 12:00, so the current hour is [11:01, 12:01): the 12:00 response and the late 11:15 one
+            assertThat(survey.aggregate("NPS|all|1h").getCounts()).containsExactly(1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+                    0L, 0L, 1L);
+            assertThat(survey.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAnEventBeyondGraceWithoutCountingIt(LocalPlatform platform) {
+        SurveyTopologyObserver observer = new SurveyTopologyObserver();
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), observer)) {
+            survey.send(nps(10, T0.plus(Duration.ofHours(2))));
+            SurveyResponse late = nps(0, T0.plus(Duration.ofMinutes(59)));
+            survey.send(late);
+
+            assertThat(survey.aggregate("NPS|all|24h").getResponses()).isEqualTo(1);
+            List<DeadLetter> deadLetters = survey.deadLetters();
+            assertThat(deadLetters).hasSize(1);
+            assertThat(deadLetters.get(0).getReason()).isEqualTo(DeadLetterReason.LATE_EVENT);
+            assertThat(deadLetters.get(0).getOriginalOffset()).isEqualTo(1);
+            assertThat(deadLetters.get(0).getOriginalTopic()).isEqualTo("cx.survey-responses.v1");
+            assertThat(deadLetters.get(0).getOriginalTimestamp()).isEqualTo(late.getReceivedAt());
+            assertThat(deadLetters.get(0).getCause()).contains("PT1H1M", "grace");
+            assertThat(observer.deadLettered).containsExactly(DeadLetterReason.LATE_EVENT);
+        }
+    }
+
+    @Test
+    void shouldCountAResponseSentTwiceOnce(LocalPlatform platform) {
+        SurveyTopologyObserver observer = new SurveyTopologyObserver();
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), observer)) {
+            SurveyResponse response = nps(3, AT);
+            survey.send(response);
+            survey.send(nps(9, AT.plusSeconds(5)));
+            survey.send(response);
+
+            assertThat(survey.aggregate("NPS|all|1h").getCounts()).containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L,
+                    0L, 1L, 0L);
+            assertThat(observer.counted).isEqualTo(2);
+            assertThat(observer.duplicates).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterPoisonRecordsWithTheirCoordinatesAndCarryOn(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            byte[] garbage = {1, 2, 3};
+            byte[] unknownSchema = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array();
+            survey.sendRaw("k-1", garbage, AT);
+            survey.sendRaw("k-2", unknownSchema, AT);
+            survey.send(nps(11, AT));
+            survey.sendRaw("k-4", null, AT);
+            survey.send(nps(8, AT));
+
+            List<DeadLetter> deadLetters = survey.deadLetters();
+            assertThat(deadLetters).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.UNDECODABLE,
+                    DeadLetterReason.UNDECODABLE, DeadLetterReason.CONTRACT_VIOLATION, DeadLetterReason.UNDECODABLE);
+            assertThat(deadLetters).extracting(DeadLetter::getOriginalOffset).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(deadLetters.get(0).getValue()).isEqualTo(ByteBuffer.wrap(garbage));
+            assertThat(deadLetters.get(0).getKey()).isEqualTo(ByteBuffer.wrap("k-1".getBytes()));
+            assertThat(deadLetters.get(1).getCause()).contains("987654");
+            assertThat(deadLetters.get(2).getCause()).contains("score 11 is outside 0-10");
+            assertThat(deadLetters).allSatisfy(letter -> assertThat(letter.getProcessor()).isEqualTo("survey-intake"));
+            assertThat(survey.aggregate("NPS|all|1h").getResponses()).isEqualTo(1);
+        }
+    }
+}
