@@ -1,0 +1,109 @@
+package io.cxpulse.streams.survey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.SurveyAggregate;
+import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.platform.Directories;
+import io.cxpulse.platform.LocalPlatform;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/** The topology's answers do not depend on arrival order within grace, and duplicates change nothing. */
+class SurveyTopologyPropertyTest {
+    private static final String[] SEGMENTS = {"smb", "enterprise", "consumer"};
+    private static Path dataDir;
+    private static LocalPlatform platform;
+
+    @BeforeContainer
+    static void startPlatform() throws Exception {
+        dataDir = Files.createTempDirectory("survey-property-platform");
+        platform = LocalPlatform.start(0, 0, dataDir);
+    }
+
+    @AfterContainer
+    static void stopPlatform() {
+        platform.close();
+        Directories.deleteRecursively(dataDir);
+    }
+
+    @Provide
+    Arbitrary<List<SurveyResponse>> responses() {
+        Arbitrary<SurveyResponse> response = Combinators.combine(
+                Arbitraries.of(SurveyMetric.NPS, SurveyMetric.CSAT, SurveyMetric.CES),
+                Arbitraries.integers().between(0, 10), Arbitraries.longs().between(0, 50 * 60),
+                Arbitraries.of(SEGMENTS), Arbitraries.of(Channel.WEB, Channel.PHONE, Channel.CHAT))
+                .as((metric, score, second, segment, channel) -> {
+                    ScoreHistogram.Scale scale = ScoreHistogram.Scale.of(metric);
+                    int onScale = scale.min() + score % scale.size();
+                    return SurveyDriver.response(metric, onScale, SurveyDriver.T0.plusSeconds(second))
+                            .setSegment(segment).setChannel(channel).build();
+                });
+        return response.list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    /** Every key's final figures, without the emission time. */
+    private static Map<String, String> run(List<SurveyResponse> responses) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.send(responses);
+            Map<String, String> figures = new TreeMap<>();
+            for (Map.Entry<String, SurveyAggregate> entry : survey.aggregates().entrySet()) {
+                SurveyAggregate aggregate = entry.getValue();
+                aggregate.setEmittedAt(Instant.EPOCH);
+                figures.put(entry.getKey(), aggregate.toString());
+            }
+            return figures;
+        }
+    }
+
+    private static List<SurveyResponse> inTimeOrder(List<SurveyResponse> responses) {
+        List<SurveyResponse> ordered = new ArrayList<>(responses);
+        ordered.sort((a, b) -> a.getOccurredAt().compareTo(b.getOccurredAt()));
+        return ordered;
+    }
+
+    @Property(tries = 25)
+    void theFiguresDoNotDependOnArrivalOrderWithinGrace(@ForAll("responses") List<SurveyResponse> responses,
+            @ForAll long seed) {
+        List<SurveyResponse> shuffled = new ArrayList<>(responses);
+        Collections.shuffle(shuffled, new Random(seed));
+
+        assertThat(run(shuffled)).isEqualTo(run(inTimeOrder(responses)));
+    }
+
+    @Property(tries = 25)
+    void duplicatesChangeNothing(@ForAll("responses") List<SurveyResponse> responses, @ForAll long seed) {
+        Random random = new Random(seed);
+        List<SurveyResponse> withRetries = new ArrayList<>(responses);
+        for (SurveyResponse response : responses) {
+            if (random.nextBoolean()) {
+                withRetries.add(random.nextInt(withRetries.size() + 1), SurveyResponse.newBuilder(response).build());
+            }
+        }
+        Duration spread = Duration.between(inTimeOrder(responses).get(0).getOccurredAt(),
+                inTimeOrder(responses).get(responses.size() - 1).getOccurredAt());
+
+        assertThat(spread).isLessThan(SurveySettings.defaults().grace());
+        assertThat(run(withRetries)).isEqualTo(run(responses));
+    }
+}
