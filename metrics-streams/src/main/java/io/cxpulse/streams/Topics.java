@@ -34,13 +34,24 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
      * (the registry settings under Confluent's names, such as {@code auto.register.schemas}).
      */
     public static Topics create(SchemaRegistryClient registry, Map<String, ?> serde) {
+        return create(registry, serde, Map.of());
+    }
+
+    /**
+     * The topics, named by {@code names} where it has a name (keys survey-responses, survey-aggregates, alerts,
+     * dead-letter) and by default otherwise.
+     */
+    public static Topics create(SchemaRegistryClient registry, Map<String, ?> serde, Map<String, String> names) {
         DecodingSerde<SurveyResponse> responses = new DecodingSerde<>(new AvroDeserializer<>(registry,
                 SurveyResponse.class));
         responses.configure(serde, false);
-        return new Topics(new Topic<>(SURVEY_RESPONSES, Serdes.String(), responses),
-                new Topic<>(SURVEY_AGGREGATES, Serdes.String(), avro(SurveyAggregate.class, registry, serde)),
-                new Topic<>(ALERTS, Serdes.String(), avro(CxAlert.class, registry, serde)),
-                new Topic<>(DEAD_LETTERS, Serdes.String(), avro(DeadLetter.class, registry, serde)));
+        return new Topics(
+                new Topic<>(names.getOrDefault("survey-responses", SURVEY_RESPONSES), Serdes.String(), responses),
+                new Topic<>(names.getOrDefault("survey-aggregates", SURVEY_AGGREGATES), Serdes.String(),
+                        avro(SurveyAggregate.class, registry, serde)),
+                new Topic<>(names.getOrDefault("alerts", ALERTS), Serdes.String(), avro(CxAlert.class, registry, serde)),
+                new Topic<>(names.getOrDefault("dead-letter", DEAD_LETTERS), Serdes.String(),
+                        avro(DeadLetter.class, registry, serde)));
     }
 
     private static <T extends SpecificRecord> SpecificAvroSerde<T> avro(Class<T> type, SchemaRegistryClient registry,

@@ -37,6 +37,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  */
 public final class SurveyTopology {
+    /** The store of open detractor alerts, by key; its name is part of the app's contract. */
+    public static final String ALERT_STORE = "survey-detractor-alerts";
+
     private SurveyTopology() {
     }
 

@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class SurveyWindows implements Processor<String, Integer, String, SurveyWindows.Emitted> {
     /** The store of open detractor alerts, by key; its name is part of the app's contract. */
-    static final String ALERT_STORE = "survey-detractor-alerts";
+    static final String ALERT_STORE = SurveyTopology.ALERT_STORE;
     static final String NAME = "survey-windows";
 
     /** What the processor emits. */

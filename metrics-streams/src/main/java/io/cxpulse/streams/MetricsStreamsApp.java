@@ -1,0 +1,186 @@
+package io.cxpulse.streams;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
+import io.cxpulse.streams.metrics.SurveyMetrics;
+import io.cxpulse.streams.query.Problems;
+import io.cxpulse.streams.query.QueryApi;
+import io.cxpulse.streams.survey.SurveyTopology;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * metrics-streams as one process: the Kafka Streams application, and on one HTTP port the query API,
+ * {@code /metrics} and health.
+ */
+public final class MetricsStreamsApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsStreamsApp.class);
+
+    private final MetricsStreamsConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final SurveyMetrics surveyMetrics;
+    private final Javalin http;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private MetricsStreamsApp(MetricsStreamsConfig config) {
+        this.config = config;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        this.surveyMetrics = new SurveyMetrics(registry, config.topN());
+        this.http = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.jetty.defaultHost = config.host();
+            javalin.jetty.defaultPort = config.port();
+        });
+        http.start();
+        HostInfo self = new HostInfo(config.host(), http.port());
+        SchemaRegistryClient client = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
+        Topics topics = Topics.create(client, config.registry(), config.topics());
+        if (config.createTopics()) {
+            createTopics(topics);
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        SurveyTopology.build(builder, topics, config.survey(), surveyMetrics);
+        Topology topology = builder.build();
+        LOG.info("Topology:\n{}", topology.describe());
+        this.streams = new KafkaStreams(topology, properties(self));
+        Counter replaced = Counter.builder("cx.stream.threads.replaced")
+                .description("Stream threads that died of an uncaught exception and were replaced")
+                .register(registry);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("A stream thread died; replacing it (it resumes from the last commit)", e);
+            replaced.increment();
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        routes(new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)));
+    }
+
+    /** Starts the HTTP server and the Streams application (which restores its state before it runs). */
+    public static MetricsStreamsApp start(MetricsStreamsConfig config) {
+        MetricsStreamsApp app = new MetricsStreamsApp(config);
+        app.streams.start();
+        LOG.info("metrics-streams listening on {}", app.url());
+        return app;
+    }
+
+    public String url() {
+        return "http://" + config.host() + ":" + http.port();
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("metrics-streams stopping");
+        http.stop();
+        // ask to leave the consumer group rather than be timed out of it
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+        streamsMetrics.close();
+        gc.close();
+        registry.close();
+        LOG.info("metrics-streams stopped");
+    }
+
+    private Properties properties(HostInfo self) {
+        Properties properties = new Properties();
+        properties.putAll(config.kafka());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        return properties;
+    }
+
+    private void createTopics(Topics topics) {
+        Map<String, Object> adminConfig = new HashMap<>(config.kafka());
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(adminConfig)) {
+            List<NewTopic> wanted = List.of(topics.surveyResponses().name(), topics.surveyAggregates().name(),
+                    topics.alerts().name(), topics.deadLetters().name()).stream()
+                    .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)).toList();
+            admin.createTopics(wanted).values().forEach((name, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                    LOG.info("Created topic {}", name);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("timed out creating topic " + name, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted creating topic " + name, e);
+                }
+            });
+        }
+    }
+
+    private void routes(QueryApi queries) {
+        queries.routes(http);
+        http.get("/health/live", ctx -> Problems.json(ctx, 200, Map.of("status", "UP")));
+        http.get("/health/ready", ctx -> {
+            KafkaStreams.State state = streams.state();
+            boolean up = state == KafkaStreams.State.RUNNING;
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", up ? "UP" : "DOWN");
+            body.put("checks", Map.of("streams", state.name()));
+            Problems.json(ctx, up ? 200 : 503, body);
+        });
+        http.get("/metrics", ctx -> {
+            surveyMetrics.refreshGauges();
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+        });
+        http.error(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found", "No resource at " + ctx.path(),
+                List.of()));
+        http.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            Problems.send(ctx, 500, "internal", "Internal error", "The request could not be answered", List.of());
+        });
+    }
+}

@@ -1,0 +1,127 @@
+package io.cxpulse.streams;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.streams.survey.DetractorAlertRule;
+import io.cxpulse.streams.survey.SurveySettings;
+
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The settings of metrics-streams, parsed once from a {@link LayeredConfig}. Every key, with its default:
+ *
+ * <pre>
+ * http.host                   127.0.0.1
+ * http.port                   8090                 query API, /metrics and health
+ * application.id              cxpulse-metrics-streams
+ * state.dir                   .cxpulse/state/metrics-streams
+ * processing.guarantee        exactly_once_v2      or at_least_once
+ * num.stream.threads          1
+ * survey.grace                PT1H                 events later than this behind stream time are dead-lettered
+ * survey.dedup.retention      P7D                  how long an eventId is remembered
+ * survey.minute.retention     P2D                  how long minute buckets are kept
+ * survey.hour.retention       P35D                 how long hour buckets are kept
+ * survey.emit.interval        PT1S                 how often changed aggregates are emitted
+ * alerts.z                    3                    standard errors above the 7-day share that open an alert
+ * alerts.resolve.z            1                    at or below this an open alert resolves
+ * alerts.min.responses        30                   the fewest responses in the hour to alert on
+ * metrics.top.n               20                   segments with their own label; the rest are "other"
+ * topics.create               true                 create the output topics at start
+ * topics.partitions           6
+ * topic.survey-responses      cx.survey-responses.v1   (likewise topic.survey-aggregates, topic.alerts,
+ *                                                  topic.dead-letter)
+ * kafka.*                     kafka.bootstrap.servers=127.0.0.1:9092; any Streams or client setting
+ * schema.registry.*           schema.registry.url=http://127.0.0.1:8081; Confluent client settings
+ * </pre>
+ */
+public record MetricsStreamsConfig(String host, int port, String applicationId, String stateDir,
+        String processingGuarantee, int streamThreads, SurveySettings survey, int topN, boolean createTopics,
+        int topicPartitions, Map<String, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
+
+    /** The defaults, the bottom layer. */
+    public static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("http.host", "127.0.0.1");
+        defaults.put("http.port", "8090");
+        defaults.put("application.id", "cxpulse-metrics-streams");
+        defaults.put("state.dir", ".cxpulse/state/metrics-streams");
+        defaults.put("processing.guarantee", "exactly_once_v2");
+        defaults.put("num.stream.threads", "1");
+        defaults.put("survey.grace", "PT1H");
+        defaults.put("survey.dedup.retention", "P7D");
+        defaults.put("survey.minute.retention", "P2D");
+        defaults.put("survey.hour.retention", "P35D");
+        defaults.put("survey.emit.interval", "PT1S");
+        defaults.put("alerts.z", "3");
+        defaults.put("alerts.resolve.z", "1");
+        defaults.put("alerts.min.responses", "30");
+        defaults.put("metrics.top.n", "20");
+        defaults.put("topics.create", "true");
+        defaults.put("topics.partitions", "6");
+        defaults.put("topic.survey-responses", Topics.SURVEY_RESPONSES);
+        defaults.put("topic.survey-aggregates", Topics.SURVEY_AGGREGATES);
+        defaults.put("topic.alerts", Topics.ALERTS);
+        defaults.put("topic.dead-letter", Topics.DEAD_LETTERS);
+        defaults.put("kafka.bootstrap.servers", "127.0.0.1:9092");
+        defaults.put("schema.registry.url", "http://127.0.0.1:8081");
+        return defaults;
+    }
+
+    /** Keys set in the configuration that no setting reads: most likely typos. */
+    public static List<String> unknownKeys(LayeredConfig config) {
+        Set<String> known = new HashSet<>(defaults().keySet());
+        known.add("config.file");
+        return config.unknownKeys(known, List.of("kafka.", "schema.registry."));
+    }
+
+    /** Parses and validates every setting; a bad value fails with a message naming its key. */
+    public static MetricsStreamsConfig from(LayeredConfig config) {
+        String guarantee = config.string("processing.guarantee");
+        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
+            throw new ConfigException("processing.guarantee", guarantee, "must be exactly_once_v2 or at_least_once");
+        }
+        double z = number(config, "alerts.z");
+        double resolveZ = number(config, "alerts.resolve.z");
+        if (resolveZ > z) {
+            throw new ConfigException("alerts.resolve.z", resolveZ, "must not exceed alerts.z (" + z + ")");
+        }
+        Duration emit = config.duration("survey.emit.interval");
+        if (emit.isZero()) {
+            throw new ConfigException("survey.emit.interval", emit, "must be positive");
+        }
+        SurveySettings survey;
+        try {
+            survey = new SurveySettings(config.duration("survey.grace"), config.duration("survey.dedup.retention"),
+                    config.duration("survey.minute.retention"), config.duration("survey.hour.retention"), emit,
+                    new DetractorAlertRule(z, resolveZ, config.integer("alerts.min.responses", 1, 1_000_000)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("survey.*: " + e.getMessage());
+        }
+        return new MetricsStreamsConfig(config.string("http.host"), config.integer("http.port", 0, 65_535),
+                config.string("application.id"), config.string("state.dir"), guarantee,
+                config.integer("num.stream.threads", 1, 64), survey, config.integer("metrics.top.n", 1, 1_000),
+                config.bool("topics.create"), config.integer("topics.partitions", 1, 10_000),
+                Map.copyOf(config.withPrefix("topic.", true)), new HashMap<>(config.withPrefix("kafka.", true)),
+                new HashMap<>(config.withPrefix("schema.registry.", false)));
+    }
+
+    private static double number(LayeredConfig config, String key) {
+        String text = config.string(key);
+        try {
+            double value = Double.parseDouble(text);
+            if (!Double.isFinite(value) || value < 0) {
+                throw new ConfigException(key, text, "must be a number, 0 or more");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, text, "must be a number");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.cxpulse.streams.metrics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.survey.Dimension;
+import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.survey.ScoreHistogram;
+import io.cxpulse.streams.survey.SurveyFigures;
+import io.cxpulse.streams.survey.SurveyObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * The survey topology's meters: counters as it goes ({@code cx_survey_responses_total} after deduplication,
+ * {@code cx_late_events_total}, {@code cx_dead_letters_total}, {@code cx_duplicate_events_total}) and gauges of
+ * the latest windows ({@code cx_nps}, {@code cx_nps_responses}, {@code cx_nps_margin_of_error},
+ * {@code cx_detractor_ratio}, {@code cx_csat_ratio}, {@code cx_ces_mean}, labelled window, segment, channel).
+ * Segment labels are bounded: the counters give the first {@code topN} segments seen their own label and the rest
+ * {@code other}; the gauges show the {@code topN} segments with the most responses in 7 days, and the others
+ * merged as {@code other}. Gauges cover the keys this instance's tasks own.
+ */
+public final class SurveyMetrics implements SurveyObserver {
+    private final MeterRegistry registry;
+    private final LabelCap counterSegments;
+    private final int topN;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, GaugeRows.Entry>> board = new ConcurrentHashMap<>();
+    private final Map<String, Long> streamTimes = new ConcurrentHashMap<>();
+    private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
+
+    public SurveyMetrics(MeterRegistry registry, int topN) {
+        this.registry = registry;
+        this.topN = topN;
+        this.counterSegments = new LabelCap(topN);
+    }
+
+    @Override
+    public void counted(SurveyResponse response) {
+        String metric = response.getMetric().name();
+        String category = category(response.getMetric(), response.getScore());
+        String segment = response.getSegment() == null ? "none" : counterSegments.label(response.getSegment());
+        String channel = response.getChannel() == null ? "none" : response.getChannel().name();
+        counter("cx.survey.responses", "Survey responses counted once each (after deduplication)",
+                Tags.of("metric", metric, "category", category, "segment", segment, "channel", channel)).increment();
+    }
+
+    @Override
+    public void duplicate() {
+        counter("cx.duplicate.events", "Events dropped because their eventId was already counted",
+                Tags.of("type", "survey-response")).increment();
+    }
+
+    @Override
+    public void deadLettered(DeadLetterReason reason) {
+        counter("cx.dead.letters", "Records sent to the dead-letter topic, by reason",
+                Tags.of("type", "survey-response", "reason", reason.name())).increment();
+        if (reason == DeadLetterReason.LATE_EVENT) {
+            counter("cx.late.events", "Events later than the grace period (dead-lettered, not counted)",
+                    Tags.of("type", "survey-response")).increment();
+        }
+    }
+
+    @Override
+    public void figures(String task, String key, RollingWindow window, long windowEnd, ScoreHistogram histogram) {
+        board.computeIfAbsent(task, t -> new ConcurrentHashMap<>()).put(key + "|" + window.label(),
+                new GaugeRows.Entry(Dimension.parse(key), window, histogram.copy()));
+    }
+
+    @Override
+    public void streamTime(String task, long streamTime) {
+        streamTimes.put(task, streamTime);
+    }
+
+    @Override
+    public void closed(String task) {
+        board.remove(task);
+        streamTimes.remove(task);
+    }
+
+    /** The latest event time the tasks here have seen, if any. */
+    public OptionalLong streamTime() {
+        return streamTimes.values().stream().mapToLong(Long::longValue).max();
+    }
+
+    /** Sets the gauges from the latest figures; call before a scrape. */
+    public void refreshGauges() {
+        List<GaugeRows.Entry> entries = new ArrayList<>();
+        board.values().forEach(task -> entries.addAll(task.values()));
+        Map<GaugeRows.Row, ScoreHistogram> rows = GaugeRows.rows(entries, topN);
+        register("cx.nps", "NPS of the latest window, -100 to 100", rows, SurveyMetric.NPS, SurveyFigures::nps);
+        register("cx.nps.responses", "Responses in the latest NPS window", rows, SurveyMetric.NPS,
+                figures -> (double) figures.responses());
+        register("cx.nps.margin.of.error", "95 % margin of error of the latest NPS, in NPS points", rows,
+                SurveyMetric.NPS, SurveyFigures::marginOfError);
+        register("cx.detractor.ratio", "Share of detractors (0-6) in the latest NPS window", rows,
+                SurveyMetric.NPS, SurveyFigures::detractorRatio);
+        register("cx.csat.ratio", "Share of CSAT responses scoring 4 or 5 in the latest window", rows,
+                SurveyMetric.CSAT, SurveyFigures::csatRatio);
+        register("cx.ces.mean", "Mean CES score (1-7, 7 = easiest) in the latest window", rows, SurveyMetric.CES,
+                SurveyFigures::cesMean);
+    }
+
+    private void register(String name, String description, Map<GaugeRows.Row, ScoreHistogram> rows,
+            SurveyMetric metric, Function<SurveyFigures, Double> value) {
+        List<MultiGauge.Row<?>> gaugeRows = new ArrayList<>();
+        rows.forEach((row, histogram) -> {
+            if (row.metric() == metric) {
+                Double figure = value.apply(histogram.figures());
+                if (figure != null) {
+                    gaugeRows.add(MultiGauge.Row.of(Tags.of("window", row.window(), "segment", row.segment(),
+                            "channel", row.channel()), figure));
+                }
+            }
+        });
+        gauges.computeIfAbsent(name, n -> MultiGauge.builder(n).description(description).register(registry))
+                .register(gaugeRows, true);
+    }
+
+    private Counter counter(String name, String description, Tags tags) {
+        return counters.computeIfAbsent(name + tags, key -> Counter.builder(name).description(description).tags(tags)
+                .register(registry));
+    }
+
+    /** promoter, passive or detractor for NPS; satisfied, neutral or dissatisfied for CSAT; easy, neutral or hard for CES. */
+    static String category(SurveyMetric metric, int score) {
+        return switch (metric) {
+            case NPS -> score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+            case CSAT -> score >= 4 ? "satisfied" : score == 3 ? "neutral" : "dissatisfied";
+            case CES -> score >= 5 ? "easy" : score == 4 ? "neutral" : "hard";
+            default -> "unknown";
+        };
+    }
+
+    /** Every entry, for tests. */
+    Collection<GaugeRows.Entry> entries() {
+        List<GaugeRows.Entry> entries = new ArrayList<>();
+        board.values().forEach(task -> entries.addAll(task.values()));
+        return entries;
+    }
+}
