@@ -1,0 +1,72 @@
+package io.cxpulse.streams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.MetricsStreamsApp;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The query API's parameters, trends, alerts and health, on a running instance. */
+@ExtendWith(LocalPlatformExtension.class)
+class QueryApiIT {
+
+    @Test
+    void shouldAnswerABadParameterWith400NamingIt(LocalPlatform platform) throws Exception {
+        try (Pipeline pipeline = new Pipeline(platform)) {
+            MetricsStreamsApp app = pipeline.startStreams("a");
+            Map<String, String> bad = Map.of(
+                    "/v1/nps?window=2h", "window",
+                    "/v1/csat?at=yesterday", "at",
+                    "/v1/ces?touchpoint=checkout&segment=smb", "touchpoint",
+                    "/v1/nps?segmnet=smb", "segmnet",
+                    "/v1/nps/trend?window=24h&points=0", "points",
+                    "/v1/nps/trend?points=many", "points");
+
+            for (Map.Entry<String, String> query : bad.entrySet()) {
+                JsonNode answer = pipeline.get(app, query.getKey());
+                assertThat(answer.path("status").asInt()).as(query.getKey()).isEqualTo(400);
+                assertThat(answer.path("body").path("errors").get(0).path("field").asText()).as(query.getKey())
+                        .isEqualTo(query.getValue());
+                assertThat(answer.path("body").path("detail").asText()).contains(query.getValue());
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveTrendsAtPastTimesAndHealth(LocalPlatform platform) throws Exception {
+        try (Pipeline pipeline = new Pipeline(platform)) {
+            MetricsStreamsApp app = pipeline.startStreams("a");
+            Instant now = Instant.now();
+            List<Map<String, Object>> sent = Responses.nps(50, now, 5);
+            pipeline.send(sent);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(pipeline.get(app,
+                    "/v1/nps?window=24h").path("body").path("n").asLong()).isEqualTo(50));
+
+            JsonNode trend = pipeline.get(app, "/v1/nps/trend?window=24h&points=3").path("body");
+            JsonNode dayBefore = pipeline.get(app, "/v1/nps?window=24h&at=" + now.minus(Duration.ofDays(1)))
+                    .path("body");
+
+            assertThat(trend.path("points")).hasSize(3);
+            assertThat(trend.path("points").get(2).path("n").asLong()).isEqualTo(50);
+            assertThat(trend.path("points").get(1).path("n").asLong()).isZero();
+            assertThat(Instant.parse(trend.path("points").get(1).path("windowEnd").asText()))
+                    .isEqualTo(Instant.parse(trend.path("points").get(2).path("windowStart").asText()));
+            assertThat(dayBefore.path("n").asLong()).isZero();
+            assertThat(dayBefore.path("thinSample").asBoolean()).isTrue();
+            assertThat(pipeline.get(app, "/v1/alerts").path("body").path("alerts")).isEmpty();
+            assertThat(pipeline.get(app, "/health/ready").path("status").asInt()).isEqualTo(200);
+            assertThat(pipeline.get(app, "/health/live").path("status").asInt()).isEqualTo(200);
+        }
+    }
+}
