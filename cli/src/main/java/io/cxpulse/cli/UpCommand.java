@@ -12,15 +12,17 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs CX Pulse on this machine, each service as its own process, as docker-compose would: the local platform
- * (Kafka and schema registry), then the ingest service. Ctrl-C stops them in reverse order.
+ * (Kafka and schema registry), then the ingest service, then metrics-streams. Ctrl-C stops them in reverse order.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Run the local platform and the ingest service until Ctrl-C.")
+        description = "Run the local platform, the ingest service and metrics-streams until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(45);
     /** The ingest service's JVM: a bounded heap, and the throughput collector (measured by bench ingest). */
     static final List<String> INGEST_JVM = List.of("-Xmx256m", "-XX:+UseParallelGC");
+    /** metrics-streams' JVM: its state lives in RocksDB, off the heap. */
+    static final List<String> STREAMS_JVM = List.of("-Xmx512m");
 
     @Option(names = "--data-dir", defaultValue = "${env:CXPULSE_DATA_DIR:-.cxpulse/data}",
             description = "Where the broker keeps its data (default: ${DEFAULT-VALUE}).")
@@ -37,6 +39,10 @@ final class UpCommand implements Callable<Integer> {
             description = "Ingest service port.")
     int ingestPort;
 
+    @Option(names = "--streams-port", defaultValue = "${env:CXPULSE_STREAMS_PORT:-8090}",
+            description = "metrics-streams port (query API and /metrics).")
+    int streamsPort;
+
     @Option(names = "--platform-jar", required = true, defaultValue = "${env:CXPULSE_PLATFORM_JAR}",
             description = "The local-platform runnable jar.")
     Path platformJar;
@@ -44,6 +50,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--ingest-jar", required = true, defaultValue = "${env:CXPULSE_INGEST_JAR}",
             description = "The ingest-service runnable jar.")
     Path ingestJar;
+
+    @Option(names = "--streams-jar", required = true, defaultValue = "${env:CXPULSE_STREAMS_JAR}",
+            description = "The metrics-streams runnable jar.")
+    Path streamsJar;
 
     @Override
     public Integer call() throws Exception {
@@ -77,6 +87,17 @@ final class UpCommand implements Callable<Integer> {
             started.add(ingest);
             ingest.awaitReady(() -> Http.ok(ingestUrl + "/health/ready"), START_TIMEOUT);
 
+            String streamsUrl = "http://127.0.0.1:" + streamsPort;
+            ChildProcess streams = ChildProcess.startJar("metrics-streams", streamsJar, STREAMS_JVM, List.of(),
+                    Map.of("CXPULSE_HTTP_PORT", Integer.toString(streamsPort),
+                            "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                            "CXPULSE_SCHEMA_REGISTRY_URL", registry,
+                            "CXPULSE_STATE_DIR", dataDir.toAbsolutePath().getParent().resolve("state")
+                                    .resolve("metrics-streams").toString()),
+                    logs.resolve("metrics-streams.log"));
+            started.add(streams);
+            streams.awaitReady(() -> Http.ok(streamsUrl + "/health/ready"), START_TIMEOUT);
+
             System.out.println();
             System.out.println("CX Pulse is up.");
             System.out.println("  Kafka bootstrap servers  " + bootstrap);
@@ -84,6 +105,9 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("  Ingest API               " + ingestUrl + "/v1/{survey-responses,ticket-events,"
                     + "touchpoints}   (OpenAPI: " + ingestUrl + "/openapi.yaml)");
             System.out.println("  Ingest metrics           " + ingestUrl + "/metrics");
+            System.out.println("  NPS, CSAT, CES           " + streamsUrl + "/v1/nps?window=1h   (also /v1/csat, "
+                    + "/v1/ces, /v1/nps/trend, /v1/alerts)");
+            System.out.println("  Streams metrics          " + streamsUrl + "/metrics");
             if (System.getenv("CXPULSE_INGEST_TOKENS") == null) {
                 System.out.println("  Source / token           dev / dev-token   (set CXPULSE_INGEST_TOKENS to change)");
             } else {

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.ingest.IngestService;
 import io.cxpulse.ingest.config.IngestConfig;
-import io.cxpulse.ingest.config.LayeredConfig;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
 

@@ -1,6 +1,7 @@
 package io.cxpulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,19 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cxpulse up} from the runnable jars: the platform and the ingest service each in its own process, an
- * event accepted end to end, and SIGTERM (as Ctrl-C) stopping everything.
+ * {@code cxpulse up} from the runnable jars: the platform, the ingest service and metrics-streams each in its own
+ * process, an event accepted by ingest and counted in /v1/nps and /metrics, and SIGTERM (as Ctrl-C) stopping
+ * everything.
  */
 class UpCommandIT {
 
     @Test
     void shouldRunEverythingAndStopCleanly(@TempDir Path dir) throws Exception {
         int ingestPort = Ports.free();
+        int streamsPort = Ports.free();
         Path output = dir.resolve("up.out");
         Process up = new ProcessBuilder(java(), "-jar", jar("cli").toString(), "up",
                 "--data-dir", dir.resolve("data").toString(), "--kafka-port", Integer.toString(Ports.free()),
                 "--registry-port", Integer.toString(Ports.free()), "--ingest-port", Integer.toString(ingestPort),
-                "--platform-jar", jar("local-platform").toString(), "--ingest-jar", jar("ingest-service").toString())
+                "--streams-port", Integer.toString(streamsPort), "--platform-jar", jar("local-platform").toString(),
+                "--ingest-jar", jar("ingest-service").toString(), "--streams-jar", jar("metrics-streams").toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -50,6 +54,12 @@ class UpCommandIT {
                     .header("Authorization", "Bearer dev-token").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            String nps = "http://127.0.0.1:" + streamsPort + "/v1/nps?window=1h";
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(Http.get(nps)).contains("\"n\":1,", "\"nps\":100.0"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(Http.get("http://127.0.0.1:" + streamsPort + "/metrics"))
+                            .contains("cx_nps{channel=\"all\",segment=\"all\",window=\"1h\"} 100.0"));
         } finally {
             up.toHandle().destroy();
         }
@@ -57,9 +67,11 @@ class UpCommandIT {
         assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("stops after SIGTERM").isTrue();
         assertThat(up.exitValue()).as("the JVM's exit status after SIGTERM, 128 + 15; %s", Files.readString(output))
                 .isEqualTo(143);
-        assertThat(Files.readString(output)).contains("Stopping ingest-service", "Stopping local-platform",
+        assertThat(Files.readString(output)).contains("Stopping metrics-streams", "Stopping ingest-service",
+                "Stopping local-platform",
                 "Stopped.").doesNotContain("unexpectedly");
         assertThat(Files.readString(dir.resolve("logs/ingest-service.log"))).contains("Ingest service stopped");
+        assertThat(Files.readString(dir.resolve("logs/metrics-streams.log"))).contains("metrics-streams stopped");
         assertThat(Files.readString(dir.resolve("logs/local-platform.log"))).contains("Local platform stopped.");
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
                 .contains(dir.toString())).toList()).as("no child left running").isEmpty();
