@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 /** Benchmarks: figures measured against a baseline in the same run, never pass/fail tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
-        subcommands = {BenchIngestCommand.class})
+        subcommands = {BenchIngestCommand.class, BenchStreamsCommand.class})
 final class BenchCommand {
 }

@@ -71,7 +71,8 @@ final class BenchIngestCommand implements Callable<Integer> {
                     + "compilers to settle (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clients", defaultValue = "8",
+            description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
     @Option(names = "--heap", defaultValue = "256m", description = "The service's -Xmx (default: ${DEFAULT-VALUE}).")

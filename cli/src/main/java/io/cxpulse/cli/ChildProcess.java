@@ -36,6 +36,7 @@ final class ChildProcess {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().remove("CXPULSE_PLATFORM_JAR");
         builder.environment().remove("CXPULSE_INGEST_JAR");
+        builder.environment().remove("CXPULSE_STREAMS_JAR");
         builder.environment().putAll(environment);
         return new ChildProcess(name, builder.start(), log);
     }

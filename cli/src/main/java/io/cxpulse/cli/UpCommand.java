@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,13 +48,8 @@ final class UpCommand implements Callable<Integer> {
             description = "The local-platform runnable jar.")
     Path platformJar;
 
-    @Option(names = "--ingest-jar", required = true, defaultValue = "${env:CXPULSE_INGEST_JAR}",
-            description = "The ingest-service runnable jar.")
-    Path ingestJar;
-
-    @Option(names = "--streams-jar", required = true, defaultValue = "${env:CXPULSE_STREAMS_JAR}",
-            description = "The metrics-streams runnable jar.")
-    Path streamsJar;
+    @Mixin
+    ServiceJars jars;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +74,7 @@ final class UpCommand implements Callable<Integer> {
             String registry = "http://127.0.0.1:" + registryPort;
             String ingestUrl = "http://127.0.0.1:" + ingestPort;
             String tokens = System.getenv().getOrDefault("CXPULSE_INGEST_TOKENS", "dev:dev-token");
-            ChildProcess ingest = ChildProcess.startJar("ingest-service", ingestJar, INGEST_JVM, List.of(),
+            ChildProcess ingest = ChildProcess.startJar("ingest-service", jars.ingestJar, INGEST_JVM, List.of(),
                     Map.of("CXPULSE_HTTP_PORT", Integer.toString(ingestPort),
                             "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                             "CXPULSE_SCHEMA_REGISTRY_URL", registry,
@@ -88,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
             ingest.awaitReady(() -> Http.ok(ingestUrl + "/health/ready"), START_TIMEOUT);
 
             String streamsUrl = "http://127.0.0.1:" + streamsPort;
-            ChildProcess streams = ChildProcess.startJar("metrics-streams", streamsJar, STREAMS_JVM, List.of(),
+            ChildProcess streams = ChildProcess.startJar("metrics-streams", jars.streamsJar, STREAMS_JVM, List.of(),
                     Map.of("CXPULSE_HTTP_PORT", Integer.toString(streamsPort),
                             "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                             "CXPULSE_SCHEMA_REGISTRY_URL", registry,
@@ -109,7 +105,8 @@ final class UpCommand implements Callable<Integer> {
                     + "/v1/ces, /v1/nps/trend, /v1/alerts)");
             System.out.println("  Streams metrics          " + streamsUrl + "/metrics");
             if (System.getenv("CXPULSE_INGEST_TOKENS") == null) {
-                System.out.println("  Source / token           dev / dev-token   (set CXPULSE_INGEST_TOKENS to change)");
+                System.out.println("  Source / token           dev / dev-token   "
+                        + "(set CXPULSE_INGEST_TOKENS to change)");
             } else {
                 System.out.println("  Sources                  from CXPULSE_INGEST_TOKENS");
             }

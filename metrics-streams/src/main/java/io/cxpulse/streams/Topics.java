@@ -49,7 +49,8 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
                 new Topic<>(names.getOrDefault("survey-responses", SURVEY_RESPONSES), Serdes.String(), responses),
                 new Topic<>(names.getOrDefault("survey-aggregates", SURVEY_AGGREGATES), Serdes.String(),
                         avro(SurveyAggregate.class, registry, serde)),
-                new Topic<>(names.getOrDefault("alerts", ALERTS), Serdes.String(), avro(CxAlert.class, registry, serde)),
+                new Topic<>(names.getOrDefault("alerts", ALERTS), Serdes.String(),
+                        avro(CxAlert.class, registry, serde)),
                 new Topic<>(names.getOrDefault("dead-letter", DEAD_LETTERS), Serdes.String(),
                         avro(DeadLetter.class, registry, serde)));
     }

@@ -252,7 +252,8 @@ public final class EventValidator {
     }
 
     private static void checkScoreRange(Check check) {
-        if (check.values.get("metric") instanceof SurveyMetric metric && check.values.get("score") instanceof Integer s) {
+        if (check.values.get("metric") instanceof SurveyMetric metric
+                && check.values.get("score") instanceof Integer s) {
             int min = metric == SurveyMetric.NPS ? 0 : 1;
             int max = switch (metric) {
                 case NPS -> 10;

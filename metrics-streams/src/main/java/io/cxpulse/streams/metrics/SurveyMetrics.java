@@ -132,7 +132,10 @@ public final class SurveyMetrics implements SurveyObserver {
                 .register(registry));
     }
 
-    /** promoter, passive or detractor for NPS; satisfied, neutral or dissatisfied for CSAT; easy, neutral or hard for CES. */
+    /**
+     * The category of a score: promoter, passive or detractor for NPS; satisfied, neutral or dissatisfied for CSAT;
+     * easy, neutral or hard for CES.
+     */
     static String category(SurveyMetric metric, int score) {
         return switch (metric) {
             case NPS -> score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";

@@ -82,7 +82,8 @@ public final class QueryApi {
         app.get("/v1/ces/trend", ctx -> survey(ctx, SurveyMetric.CES, true));
         app.get("/v1/alerts", this::alerts);
         app.exception(BadParameter.class, (e, ctx) -> Problems.send(ctx, 400, "bad-parameter",
-                "Bad query parameter", e.getMessage(), List.of(Map.of("field", e.parameter, "message", e.getMessage()))));
+                "Bad query parameter", e.getMessage(),
+                List.of(Map.of("field", e.parameter, "message", e.getMessage()))));
         app.exception(InvalidStateStoreException.class, (e, ctx) -> {
             ctx.header("Retry-After", "2");
             Problems.send(ctx, 503, "not-ready", "State not queryable yet",

@@ -71,7 +71,8 @@ final class SurveyIntake implements Processor<String, Decoded<SurveyResponse>, S
         long streamTime = context.currentStreamTimeMs();
         if (eventTime < streamTime - settings.grace().toMillis()) {
             reject(record, DeadLetterReason.LATE_EVENT, "occurredAt " + response.getOccurredAt() + " is "
-                    + Duration.ofMillis(streamTime - eventTime) + " behind stream time " + Instant.ofEpochMilli(streamTime)
+                    + Duration.ofMillis(streamTime - eventTime) + " behind stream time "
+                    + Instant.ofEpochMilli(streamTime)
                     + ", beyond the grace period of " + settings.grace());
             return;
         }

@@ -48,12 +48,15 @@ public final class SurveyTopology {
             SurveyObserver observer) {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SurveyIntake.SEEN_STORE,
                 settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        // buckets are cached: a bucket updated many times between commits is written to RocksDB and its changelog
+        // once per commit
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
                 RollingWindow.Bucket.MINUTE.store(), settings.minuteRetention(),
-                RollingWindow.Bucket.MINUTE.size(), false), Serdes.String(), new ScoreHistogramSerde()));
+                RollingWindow.Bucket.MINUTE.size(), false), Serdes.String(), new ScoreHistogramSerde())
+                .withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
                 RollingWindow.Bucket.HOUR.store(), settings.hourRetention(), RollingWindow.Bucket.HOUR.size(),
-                false), Serdes.String(), new ScoreHistogramSerde()));
+                false), Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SurveyWindows.ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 

@@ -28,7 +28,8 @@ final class Responses {
         for (int i = 0; i < n; i++) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("eventId", UUID.randomUUID().toString());
-            event.put("occurredAt", now.minusSeconds(random.nextInt(30 * 60)).truncatedTo(ChronoUnit.MILLIS).toString());
+            event.put("occurredAt", now.minusSeconds(random.nextInt(30 * 60)).truncatedTo(ChronoUnit.MILLIS)
+                    .toString());
             event.put("customerId", "cust-" + random.nextInt(50));
             event.put("segment", SEGMENTS[random.nextInt(SEGMENTS.length)]);
             event.put("channel", CHANNELS[random.nextInt(CHANNELS.length)]);
