@@ -28,6 +28,7 @@ import org.apache.kafka.common.config.ConfigException;
  * survey.dedup.retention      P7D                  how long an eventId is remembered
  * survey.minute.retention     P2D                  how long minute buckets are kept
  * survey.hour.retention       P35D                 how long hour buckets are kept
+ * survey.combine.interval     PT0.1S               how often new responses cross to the tasks that own their keys
  * survey.emit.interval        PT1S                 how often changed aggregates are emitted
  * alerts.z                    3                    standard errors above the 7-day share that open an alert
  * alerts.resolve.z            1                    at or below this an open alert resolves
@@ -58,6 +59,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("survey.dedup.retention", "P7D");
         defaults.put("survey.minute.retention", "P2D");
         defaults.put("survey.hour.retention", "P35D");
+        defaults.put("survey.combine.interval", "PT0.1S");
         defaults.put("survey.emit.interval", "PT1S");
         defaults.put("alerts.z", "3");
         defaults.put("alerts.resolve.z", "1");
@@ -92,14 +94,12 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         if (resolveZ > z) {
             throw new ConfigException("alerts.resolve.z", resolveZ, "must not exceed alerts.z (" + z + ")");
         }
-        Duration emit = config.duration("survey.emit.interval");
-        if (emit.isZero()) {
-            throw new ConfigException("survey.emit.interval", emit, "must be positive");
-        }
+        Duration emit = positive(config, "survey.emit.interval");
+        Duration combine = positive(config, "survey.combine.interval");
         SurveySettings survey;
         try {
             survey = new SurveySettings(config.duration("survey.grace"), config.duration("survey.dedup.retention"),
-                    config.duration("survey.minute.retention"), config.duration("survey.hour.retention"), emit,
+                    config.duration("survey.minute.retention"), config.duration("survey.hour.retention"), combine, emit,
                     new DetractorAlertRule(z, resolveZ, config.integer("alerts.min.responses", 1, 1_000_000)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("survey.*: " + e.getMessage());
@@ -110,6 +110,14 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                 config.bool("topics.create"), config.integer("topics.partitions", 1, 10_000),
                 Map.copyOf(config.withPrefix("topic.", true)), new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));
+    }
+
+    private static Duration positive(LayeredConfig config, String key) {
+        Duration value = config.duration(key);
+        if (value.isZero()) {
+            throw new ConfigException(key, value, "must be positive");
+        }
+        return value;
     }
 
     private static double number(LayeredConfig config, String key) {

@@ -10,11 +10,13 @@ import java.time.Duration;
  * @param dedupRetention   how long an eventId is remembered, so a retry or replay within it counts once
  * @param minuteRetention  how long minute buckets are kept (1h windows, and queries at past times)
  * @param hourRetention    how long hour buckets are kept (24h and 7d windows, trends)
+ * @param combineInterval  how often the sums of new responses per key and minute cross to the tasks that own
+ *                         the keys (wall-clock time)
  * @param emitInterval     how often changed aggregates are emitted and alerts evaluated (wall-clock time)
  * @param alerts           the detractor alert rule
  */
 public record SurveySettings(Duration grace, Duration dedupRetention, Duration minuteRetention,
-        Duration hourRetention, Duration emitInterval, DetractorAlertRule alerts) {
+        Duration hourRetention, Duration combineInterval, Duration emitInterval, DetractorAlertRule alerts) {
     public SurveySettings {
         Duration hourWindow = RollingWindow.HOUR_1.length();
         if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
@@ -31,9 +33,13 @@ public record SurveySettings(Duration grace, Duration dedupRetention, Duration m
         }
     }
 
-    /** The defaults: 1h grace, 7 days of deduplication, minute buckets for 2 days, hour buckets for 35. */
+    /**
+     * The defaults: 1h grace, 7 days of deduplication, minute buckets for 2 days, hour buckets for 35, sums sent on
+     * every 100 ms, aggregates emitted every second.
+     */
     public static SurveySettings defaults() {
         return new SurveySettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(2), Duration.ofDays(35),
-                Duration.ofSeconds(1), new DetractorAlertRule(3.0, 1.0, SurveyFigures.THIN_SAMPLE));
+                Duration.ofMillis(100), Duration.ofSeconds(1),
+                new DetractorAlertRule(3.0, 1.0, SurveyFigures.THIN_SAMPLE));
     }
 }

@@ -1,13 +1,10 @@
 package io.cxpulse.streams.survey;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.streams.EventTimeExtractor;
 import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.survey.SurveyIntake.Fresh;
 import io.cxpulse.streams.survey.SurveyIntake.Intake;
 import io.cxpulse.streams.survey.SurveyIntake.Rejected;
 import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
@@ -15,7 +12,6 @@ import io.cxpulse.streams.survey.SurveyWindows.AlertOut;
 import io.cxpulse.streams.survey.SurveyWindows.Emitted;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -30,7 +26,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * survey-source (cx.survey-responses.v1, event time = occurredAt)
  *   -> survey-intake [survey-seen-event-ids]: dead letters | fresh responses
- *   -> survey-dimensions: one record per dimension, keyed METRIC|dimension, value = score
+ *   -> survey-combine [survey-pending-sums]: per dimension key (METRIC|dimension) and minute, the histogram of
+ *      new responses, sent on every 100 ms
  *   -> survey-by-dimension (repartition: each key's buckets live in one task)
  *   -> survey-windows [survey-buckets-1m, survey-buckets-1h, survey-detractor-alerts]
  *   -> cx.survey-aggregates.v1 | cx.alerts.v1
@@ -57,6 +54,8 @@ public final class SurveyTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
                 RollingWindow.Bucket.HOUR.store(), settings.hourRetention(), RollingWindow.Bucket.HOUR.size(),
                 false), Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SurveyCombiner.PENDING_STORE),
+                Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SurveyWindows.ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
@@ -75,9 +74,10 @@ public final class SurveyTopology {
                         .withName("survey-dead-letter-sink"));
 
         KStream<String, Emitted> emitted = routes.get("survey-fresh")
-                .flatMap((key, value) -> dimensions(((Fresh) value).response()), Named.as("survey-dimensions"))
-                .repartition(Repartitioned.<String, Integer>as("survey-by-dimension")
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Integer()))
+                .process(() -> new SurveyCombiner(settings), Named.as(SurveyCombiner.NAME),
+                        SurveyCombiner.PENDING_STORE)
+                .repartition(Repartitioned.<String, ScoreHistogram>as("survey-by-dimension")
+                        .withKeySerde(Serdes.String()).withValueSerde(new ScoreHistogramSerde()))
                 .process(() -> new SurveyWindows(settings, observer), Named.as(SurveyWindows.NAME),
                         RollingWindow.Bucket.MINUTE.store(), RollingWindow.Bucket.HOUR.store(),
                         SurveyWindows.ALERT_STORE);
@@ -91,13 +91,5 @@ public final class SurveyTopology {
         outputs.get("survey-out-alerts")
                 .mapValues(value -> ((AlertOut) value).alert(), Named.as("survey-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced().withName("survey-alerts-sink"));
-    }
-
-    private static List<KeyValue<String, Integer>> dimensions(SurveyResponse response) {
-        List<KeyValue<String, Integer>> records = new ArrayList<>(5);
-        for (Dimension dimension : Dimension.of(response)) {
-            records.add(KeyValue.pair(dimension.key(response.getMetric()), response.getScore()));
-        }
-        return records;
     }
 }

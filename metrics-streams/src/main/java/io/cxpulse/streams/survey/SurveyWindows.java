@@ -30,13 +30,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Keeps the score histograms of each metric and dimension (the key) in minute and hour buckets, one write per
- * bucket size per response. Every {@code emitInterval} of wall-clock time it sums the buckets of the keys that
+ * Keeps the score histograms of each metric and dimension (the key) in minute and hour buckets, adding the sums of
+ * new responses that {@link SurveyCombiner} sends: one write per bucket size per sum. Every {@code emitInterval} of wall-clock time it sums the buckets of the keys that
  * changed into the rolling 1h, 24h and 7d windows that end at stream time, emits the ones whose figures changed,
  * and evaluates detractor alerts; when stream time crosses into a new minute, every key is re-summed, since
  * buckets have left its windows.
  */
-final class SurveyWindows implements Processor<String, Integer, String, SurveyWindows.Emitted> {
+final class SurveyWindows implements Processor<String, ScoreHistogram, String, SurveyWindows.Emitted> {
     /** The store of open detractor alerts, by key; its name is part of the app's contract. */
     static final String ALERT_STORE = SurveyTopology.ALERT_STORE;
     static final String NAME = "survey-windows";
@@ -85,10 +85,10 @@ final class SurveyWindows implements Processor<String, Integer, String, SurveyWi
     }
 
     @Override
-    public void process(Record<String, Integer> record) {
+    public void process(Record<String, ScoreHistogram> record) {
         String key = record.key();
         Keyed keyed = keyed(key);
-        if (keyed == null || record.value() == null) {
+        if (keyed == null || record.value() == null || record.value().metric() != keyed.metric()) {
             return;
         }
         for (Bucket bucket : Bucket.values()) {
@@ -96,7 +96,7 @@ final class SurveyWindows implements Processor<String, Integer, String, SurveyWi
             long start = bucket.start(record.timestamp());
             ScoreHistogram histogram = store.fetch(key, start);
             histogram = histogram == null ? ScoreHistogram.empty(keyed.metric()) : histogram;
-            store.put(key, histogram.add(record.value()), start);
+            store.put(key, histogram.addAll(record.value()), start);
         }
         dirty.add(key);
         known.add(key);

@@ -106,9 +106,13 @@ final class SurveyDriver implements AutoCloseable {
         raw.pipeInput(key, value, timestamp);
     }
 
-    /** Lets wall-clock time pass, so that the topology emits what changed. */
+    /**
+     * Lets wall-clock time pass, so that the sums of new responses cross to their keys' tasks, and those emit what
+     * changed.
+     */
     void tick() {
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        driver.advanceWallClockTime(Duration.ofMillis(900));
     }
 
     /** The latest aggregate emitted for each key (METRIC|dimension|window), after a tick. */
