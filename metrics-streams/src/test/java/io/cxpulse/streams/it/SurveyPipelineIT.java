@@ -33,7 +33,16 @@ class SurveyPipelineIT {
             "&segment=enterprise&channel=PHONE", event -> event.get("segment").equals("enterprise")
                     && event.get("channel").equals("PHONE"));
 
-    private static void assertAgrees(Pipeline pipeline, MetricsStreamsApp app, List<Map<String, Object>> sent)
+    /**
+     * Waits until every query agrees with what was sent: keys live in different tasks, so one key being up to date
+     * says nothing of another.
+     */
+    private static void assertAgrees(Pipeline pipeline, MetricsStreamsApp app, List<Map<String, Object>> sent) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertAgreesNow(pipeline, app, sent));
+    }
+
+    private static void assertAgreesNow(Pipeline pipeline, MetricsStreamsApp app, List<Map<String, Object>> sent)
             throws Exception {
         for (Map.Entry<String, Predicate<Map<String, Object>>> query : QUERIES.entrySet()) {
             Expected expected = Expected.of(sent, query.getValue());
