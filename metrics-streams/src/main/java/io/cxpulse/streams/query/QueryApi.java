@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.streams.survey.Dimension;
@@ -56,6 +58,8 @@ public final class QueryApi {
     private static final Set<String> SURVEY_PARAMETERS = Set.of("window", "segment", "channel", "touchpoint", "at",
             "forwarded");
     private static final int MAX_POINTS = 500;
+    private static final List<String> CHANNELS = Arrays.stream(Channel.values()).map(Channel::name)
+            .filter(name -> !name.equals("UNKNOWN")).toList();
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -110,7 +114,12 @@ public final class QueryApi {
         }
         RollingWindow window = RollingWindow.of(param(ctx, "window", "1h")).orElseThrow(() ->
                 new BadParameter("window", "window must be 1h, 24h or 7d, not '" + ctx.queryParam("window") + "'"));
-        Dimension dimension = Dimension.of(ctx.queryParam("segment"), ctx.queryParam("channel"),
+        String channel = ctx.queryParam("channel");
+        if (channel != null && !CHANNELS.contains(channel)) {
+            throw new BadParameter("channel", "channel must be one of " + String.join(", ", CHANNELS) + ", not '"
+                    + channel + "'");
+        }
+        Dimension dimension = Dimension.of(ctx.queryParam("segment"), channel,
                 ctx.queryParam("touchpoint")).orElseThrow(() -> new BadParameter("touchpoint",
                 "touchpoint is kept on its own: it cannot be combined with segment or channel"));
         Long at = at(ctx);

@@ -83,6 +83,15 @@ final class Pipeline implements AutoCloseable {
         return app;
     }
 
+    /** This pipeline's name for a topic: survey-responses, survey-aggregates, alerts or dead-letter. */
+    String topic(String name) {
+        return "it." + name + "." + suffix;
+    }
+
+    LocalPlatform platform() {
+        return platform;
+    }
+
     /** Stops one instance as SIGTERM would. */
     void stop(MetricsStreamsApp app) {
         app.close();

@@ -30,6 +30,7 @@ class QueryApiIT {
                     "/v1/csat?at=yesterday", "at",
                     "/v1/ces?touchpoint=checkout&segment=smb", "touchpoint",
                     "/v1/nps?segmnet=smb", "segmnet",
+                    "/v1/nps?channel=web", "channel",
                     "/v1/nps/trend?window=24h&points=0", "points",
                     "/v1/nps/trend?points=many", "points");
 
