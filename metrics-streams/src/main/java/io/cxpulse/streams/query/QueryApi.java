@@ -230,7 +230,13 @@ public final class QueryApi {
             throw new InvalidStateStoreException("the key moved while the request was forwarded");
         }
         String query = ctx.queryString() == null ? "" : ctx.queryString() + "&";
-        HttpResponse<String> response = get(owner, ctx.path() + "?" + query + "forwarded=true");
+        HttpResponse<String> response;
+        try {
+            response = get(owner, ctx.path() + "?" + query + "forwarded=true");
+        } catch (IOException e) {
+            throw new InvalidStateStoreException("the instance that holds the key (" + owner + ") did not answer: "
+                    + e.getMessage());
+        }
         ctx.status(response.statusCode()).contentType(response.headers().firstValue("Content-Type")
                 .orElse("application/json")).result(response.body());
     }
