@@ -58,6 +58,7 @@ public final class QueryApi {
     private static final Set<String> SURVEY_PARAMETERS = Set.of("window", "segment", "channel", "touchpoint", "at",
             "forwarded");
     private static final int MAX_POINTS = 500;
+    private static final Instant LATEST_AT = Instant.parse("9999-12-31T23:59:59Z");
     private static final List<String> CHANNELS = Arrays.stream(Channel.values()).map(Channel::name)
             .filter(name -> !name.equals("UNKNOWN")).toList();
 
@@ -257,7 +258,12 @@ public final class QueryApi {
             return null;
         }
         try {
-            return Instant.parse(text).toEpochMilli();
+            Instant at = Instant.parse(text);
+            if (at.isBefore(Instant.EPOCH) || at.isAfter(LATEST_AT)) {
+                throw new BadParameter("at", "at must be between 1970-01-01T00:00:00Z and " + LATEST_AT + ", not '"
+                        + text + "'");
+            }
+            return at.toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new BadParameter("at", "at must be an ISO-8601 instant such as 2026-11-20T10:15:30Z, not '" + text
                     + "'");

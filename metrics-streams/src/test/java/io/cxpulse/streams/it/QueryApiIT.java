@@ -31,6 +31,7 @@ class QueryApiIT {
                     "/v1/ces?touchpoint=checkout&segment=smb", "touchpoint",
                     "/v1/nps?segmnet=smb", "segmnet",
                     "/v1/nps?channel=web", "channel",
+                    "/v1/nps?at=%2B1000000000-12-31T23:59:59Z", "at",
                     "/v1/nps/trend?window=24h&points=0", "points",
                     "/v1/nps/trend?points=many", "points");
 
