@@ -19,6 +19,8 @@ import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.streams.Topics;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -29,7 +31,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** The topology's answers do not depend on arrival order within grace, and duplicates change nothing. */
+/**
+ * The topology's answers do not depend on arrival order within grace, duplicates change nothing, and no bytes on
+ * the input topic stop it.
+ */
 class SurveyTopologyPropertyTest {
     private static final String[] SEGMENTS = {"smb", "enterprise", "consumer"};
     private static Path dataDir;
@@ -89,6 +94,36 @@ class SurveyTopologyPropertyTest {
         Collections.shuffle(shuffled, new Random(seed));
 
         assertThat(run(shuffled)).isEqualTo(run(inTimeOrder(responses)));
+    }
+
+    @Provide
+    Arbitrary<byte[]> poison() {
+        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+        // a valid Confluent header with the survey schema's id, then garbage: exercises the Avro decoder itself
+        Arbitrary<byte[]> framed = random.map(body -> {
+            int id = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl())
+                    .register(Topics.SURVEY_RESPONSES + "-value", SurveyResponse.getClassSchema());
+            return java.nio.ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
+        });
+        return Arbitraries.oneOf(random, framed);
+    }
+
+    @Property(tries = 60)
+    void noBytesOnTheInputTopicStopTheTopology(@ForAll("poison") byte[] value) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            survey.sendRaw("k", value, SurveyDriver.T0);
+            survey.send(SurveyDriver.nps(10, SurveyDriver.T0));
+            Map<String, SurveyAggregate> aggregates = survey.aggregates();
+            List<Long> deadLetterOffsets = survey.deadLetters().stream()
+                    .map(io.cxpulse.avro.DeadLetter::getOriginalOffset).toList();
+
+            // the bytes are dead-lettered (or, rarely, decode to a valid response); the valid response after them
+            // is counted (or, if the bytes decoded to a response far ahead in time, dead-lettered as late)
+            assertThat(deadLetterOffsets).isSubsetOf(0L, 1L).doesNotHaveDuplicates();
+            if (!deadLetterOffsets.contains(1L)) {
+                assertThat(aggregates.get("NPS|all|1h").getResponses()).isPositive();
+            }
+        }
     }
 
     @Property(tries = 25)
