@@ -89,7 +89,10 @@ final class UpCommand implements Callable<Integer> {
                             "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                             "CXPULSE_SCHEMA_REGISTRY_URL", registry,
                             "CXPULSE_STATE_DIR", dataDir.toAbsolutePath().getParent().resolve("state")
-                                    .resolve("metrics-streams").toString()),
+                                    .resolve("metrics-streams").toString(),
+                            // static membership: a restart takes its tasks back at once instead of waiting for the
+                            // old member's session to time out
+                            "CXPULSE_KAFKA_GROUP_INSTANCE_ID", "cxpulse-up-metrics-streams"),
                     logs.resolve("metrics-streams.log"));
             started.add(streams);
             streams.awaitReady(() -> Http.ok(streamsUrl + "/health/ready"), START_TIMEOUT);
