@@ -11,11 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -25,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.ingest.auth.Source;
 import io.cxpulse.ingest.config.IngestConfig;
 import io.cxpulse.ingest.http.BodyParser;
@@ -48,8 +47,6 @@ import io.javalin.http.Context;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +82,7 @@ public final class IngestService implements AutoCloseable {
         this.config = config;
         this.validator = new EventValidator(clock, config.maxEventAge(), config.maxClockSkew());
         this.registry = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
-        Map<String, Object> adminConfig = new LinkedHashMap<>(config.kafka());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        Map<String, Object> adminConfig = KafkaTopics.adminConfig(config.kafka());
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
         this.admin = Admin.create(adminConfig);
@@ -142,7 +138,7 @@ public final class IngestService implements AutoCloseable {
     private void prepare() {
         try {
             if (config.createTopics()) {
-                createTopics();
+                KafkaTopics.create(admin, config.topics().values(), config.topicPartitions(), Duration.ofSeconds(10));
             }
             SCHEMAS.forEach((type, schema) -> {
                 int id = registry.register(config.topics().get(type) + "-value", schema);
@@ -154,26 +150,6 @@ public final class IngestService implements AutoCloseable {
             LOG.warn("Not ready yet, retrying in 5 s: {}", e.getMessage());
             background.schedule(this::prepare, 5, TimeUnit.SECONDS);
         }
-    }
-
-    private void createTopics() {
-        List<NewTopic> topics = config.topics().values().stream()
-                .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)).toList();
-        admin.createTopics(topics).values().forEach((name, future) -> {
-            try {
-                future.get(10, TimeUnit.SECONDS);
-                LOG.info("Created topic {} with {} partitions", name, config.topicPartitions());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage());
-                }
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("timed out creating topic " + name);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-        });
     }
 
     private void routes() {

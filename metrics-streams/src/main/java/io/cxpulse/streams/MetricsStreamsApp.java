@@ -1,15 +1,12 @@
 package io.cxpulse.streams;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
 import io.cxpulse.streams.metrics.SurveyMetrics;
@@ -27,9 +24,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -137,27 +131,10 @@ public final class MetricsStreamsApp implements AutoCloseable {
     }
 
     private void createTopics(Topics topics) {
-        Map<String, Object> adminConfig = new HashMap<>(config.kafka());
-        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(adminConfig)) {
-            List<NewTopic> wanted = List.of(topics.surveyResponses().name(), topics.surveyAggregates().name(),
-                    topics.alerts().name(), topics.deadLetters().name()).stream()
-                    .map(name -> new NewTopic(name, config.topicPartitions(), (short) -1)).toList();
-            admin.createTopics(wanted).values().forEach((name, future) -> {
-                try {
-                    future.get(30, TimeUnit.SECONDS);
-                    LOG.info("Created topic {}", name);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
-                    }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("timed out creating topic " + name, e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted creating topic " + name, e);
-                }
-            });
+        try (Admin admin = Admin.create(KafkaTopics.adminConfig(config.kafka()))) {
+            KafkaTopics.create(admin, List.of(topics.surveyResponses().name(), topics.surveyAggregates().name(),
+                    topics.alerts().name(), topics.deadLetters().name()), config.topicPartitions(),
+                    Duration.ofSeconds(30));
         }
     }
 
