@@ -1,7 +1,6 @@
 package io.cxpulse.streams.metrics;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,7 +34,7 @@ public final class SurveyMetrics implements SurveyObserver {
     private final LabelCap counterSegments;
     private final int topN;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, GaugeRows.Entry>> board = new ConcurrentHashMap<>();
+    private final Map<String, Map<BoardKey, GaugeRows.Entry>> board = new ConcurrentHashMap<>();
     private final Map<String, Long> streamTimes = new ConcurrentHashMap<>();
     private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
 
@@ -72,9 +71,14 @@ public final class SurveyMetrics implements SurveyObserver {
     }
 
     @Override
-    public void figures(String task, String key, RollingWindow window, long windowEnd, ScoreHistogram histogram) {
-        board.computeIfAbsent(task, t -> new ConcurrentHashMap<>()).put(key + "|" + window.label(),
-                new GaugeRows.Entry(Dimension.parse(key), window, histogram.copy()));
+    public void figures(String task, Dimension.Keyed key, RollingWindow window, long windowEnd,
+            ScoreHistogram histogram) {
+        board.computeIfAbsent(task, t -> new ConcurrentHashMap<>()).put(new BoardKey(key, window),
+                new GaugeRows.Entry(key, window, histogram.copy()));
+    }
+
+    /** A key and window: the board holds the latest figures of each. */
+    private record BoardKey(Dimension.Keyed key, RollingWindow window) {
     }
 
     @Override
@@ -143,12 +147,5 @@ public final class SurveyMetrics implements SurveyObserver {
             case CES -> score >= 5 ? "easy" : score == 4 ? "neutral" : "hard";
             default -> "unknown";
         };
-    }
-
-    /** Every entry, for tests. */
-    Collection<GaugeRows.Entry> entries() {
-        List<GaugeRows.Entry> entries = new ArrayList<>();
-        board.values().forEach(task -> entries.addAll(task.values()));
-        return entries;
     }
 }

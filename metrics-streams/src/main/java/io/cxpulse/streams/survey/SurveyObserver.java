@@ -14,8 +14,8 @@ public interface SurveyObserver {
     /** A record sent to the dead-letter topic; LATE_EVENT ones are the late events. */
     void deadLettered(DeadLetterReason reason);
 
-    /** The latest figures of one key and window, owned by {@code task}. */
-    void figures(String task, String key, RollingWindow window, long windowEnd, ScoreHistogram histogram);
+    /** The latest figures of one key (a metric and dimension) and window, owned by {@code task}. */
+    void figures(String task, Dimension.Keyed key, RollingWindow window, long windowEnd, ScoreHistogram histogram);
 
     /** {@code task}'s stream time (the latest event time it has seen), reported as it emits. */
     void streamTime(String task, long streamTime);
@@ -38,7 +38,7 @@ public interface SurveyObserver {
         }
 
         @Override
-        public void figures(String task, String key, RollingWindow window, long windowEnd,
+        public void figures(String task, Dimension.Keyed key, RollingWindow window, long windowEnd,
                 ScoreHistogram histogram) {
         }
 

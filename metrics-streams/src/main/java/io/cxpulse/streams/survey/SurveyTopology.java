@@ -56,7 +56,7 @@ public final class SurveyTopology {
                 false), Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SurveyCombiner.PENDING_STORE),
                 Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SurveyWindows.ALERT_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
         KStream<String, Intake> intake = builder.stream(topics.surveyResponses().name(),
@@ -80,7 +80,7 @@ public final class SurveyTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(new ScoreHistogramSerde()))
                 .process(() -> new SurveyWindows(settings, observer), Named.as(SurveyWindows.NAME),
                         RollingWindow.Bucket.MINUTE.store(), RollingWindow.Bucket.HOUR.store(),
-                        SurveyWindows.ALERT_STORE);
+                        ALERT_STORE);
         Map<String, KStream<String, Emitted>> outputs = emitted.split(Named.as("survey-out-"))
                 .branch((key, value) -> value instanceof AlertOut, Branched.as("alerts"))
                 .defaultBranch(Branched.as("aggregates"));

@@ -37,8 +37,6 @@ import org.apache.kafka.streams.state.WindowStore;
  * buckets have left its windows.
  */
 final class SurveyWindows implements Processor<String, ScoreHistogram, String, SurveyWindows.Emitted> {
-    /** The store of open detractor alerts, by key; its name is part of the app's contract. */
-    static final String ALERT_STORE = SurveyTopology.ALERT_STORE;
     static final String NAME = "survey-windows";
 
     /** What the processor emits. */
@@ -77,7 +75,7 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         for (Bucket bucket : Bucket.values()) {
             buckets.put(bucket, context.getStateStore(bucket.store()));
         }
-        alerts = context.getStateStore(ALERT_STORE);
+        alerts = context.getStateStore(SurveyTopology.ALERT_STORE);
         try (KeyValueIterator<Windowed<String>, ScoreHistogram> all = buckets.get(Bucket.HOUR).all()) {
             all.forEachRemaining(entry -> known.add(entry.key.key()));
         }
@@ -144,7 +142,7 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
             if (window == RollingWindow.HOUR_1) {
                 lastHour = histogram;
             }
-            observer.figures(task, key, window, end, histogram);
+            observer.figures(task, keyed, window, end, histogram);
             String outKey = key + "|" + window.label();
             if (!histogram.equals(lastEmitted.get(outKey))) {
                 lastEmitted.put(outKey, histogram);

@@ -28,7 +28,8 @@ final class SurveyTopologyObserver implements SurveyObserver {
     }
 
     @Override
-    public void figures(String task, String key, RollingWindow window, long windowEnd, ScoreHistogram histogram) {
+    public void figures(String task, Dimension.Keyed key, RollingWindow window, long windowEnd,
+            ScoreHistogram histogram) {
     }
 
     @Override
