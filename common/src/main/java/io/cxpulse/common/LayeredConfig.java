@@ -83,6 +83,20 @@ public final class LayeredConfig {
         }
     }
 
+    /** A finite decimal number, 0 or more. */
+    public double nonNegativeNumber(String key) {
+        String text = string(key);
+        try {
+            double value = Double.parseDouble(text);
+            if (!Double.isFinite(value) || value < 0) {
+                throw new ConfigException(key, text, "must be a number, 0 or more");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, text, "must be a number");
+        }
+    }
+
     public boolean bool(String key) {
         String text = string(key);
         if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
@@ -106,6 +120,15 @@ public final class LayeredConfig {
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new ConfigException(key, text, "must be an ISO-8601 duration such as PT5M or P30D, or milliseconds");
         }
+    }
+
+    /** A {@link #duration(String) duration} that is more than zero. */
+    public Duration positiveDuration(String key) {
+        Duration value = duration(key);
+        if (value.isZero()) {
+            throw new ConfigException(key, value, "must be positive");
+        }
+        return value;
     }
 
     /** Every value under {@code prefix}, with the prefix removed: {@code kafka.} gives the Kafka client settings. */

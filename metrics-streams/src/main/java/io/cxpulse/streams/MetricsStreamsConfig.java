@@ -89,13 +89,13 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             throw new ConfigException("processing.guarantee", guarantee, "must be exactly_once_v2 or at_least_once");
         }
-        double z = number(config, "alerts.z");
-        double resolveZ = number(config, "alerts.resolve.z");
+        double z = config.nonNegativeNumber("alerts.z");
+        double resolveZ = config.nonNegativeNumber("alerts.resolve.z");
         if (resolveZ > z) {
             throw new ConfigException("alerts.resolve.z", resolveZ, "must not exceed alerts.z (" + z + ")");
         }
-        Duration emit = positive(config, "survey.emit.interval");
-        Duration combine = positive(config, "survey.combine.interval");
+        Duration emit = config.positiveDuration("survey.emit.interval");
+        Duration combine = config.positiveDuration("survey.combine.interval");
         SurveySettings survey;
         try {
             survey = new SurveySettings(config.duration("survey.grace"), config.duration("survey.dedup.retention"),
@@ -110,26 +110,5 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                 config.bool("topics.create"), config.integer("topics.partitions", 1, 10_000),
                 Map.copyOf(config.withPrefix("topic.", true)), new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));
-    }
-
-    private static Duration positive(LayeredConfig config, String key) {
-        Duration value = config.duration(key);
-        if (value.isZero()) {
-            throw new ConfigException(key, value, "must be positive");
-        }
-        return value;
-    }
-
-    private static double number(LayeredConfig config, String key) {
-        String text = config.string(key);
-        try {
-            double value = Double.parseDouble(text);
-            if (!Double.isFinite(value) || value < 0) {
-                throw new ConfigException(key, text, "must be a number, 0 or more");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, text, "must be a number");
-        }
     }
 }
