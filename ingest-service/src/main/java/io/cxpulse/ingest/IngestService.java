@@ -24,6 +24,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.common.KafkaTopics;
+import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.ingest.auth.Source;
 import io.cxpulse.ingest.config.IngestConfig;
 import io.cxpulse.ingest.http.BodyParser;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * The ingest service: authenticated HTTP in, validated Avro events out to Kafka, answered only once Kafka has
  * acknowledged every accepted event.
  */
-public final class IngestService implements AutoCloseable {
+public final class IngestService implements ServiceLauncher.Service {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<EventType, Schema> SCHEMAS = Map.of(

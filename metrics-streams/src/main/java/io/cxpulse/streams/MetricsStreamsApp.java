@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.cxpulse.common.KafkaTopics;
+import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
 import io.cxpulse.streams.metrics.SurveyMetrics;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * metrics-streams as one process: the Kafka Streams application, and on one HTTP port the query API,
  * {@code /metrics} and health.
  */
-public final class MetricsStreamsApp implements AutoCloseable {
+public final class MetricsStreamsApp implements ServiceLauncher.Service {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsStreamsApp.class);
 
     private final MetricsStreamsConfig config;
