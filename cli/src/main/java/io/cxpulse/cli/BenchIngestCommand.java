@@ -1,9 +1,6 @@
 package io.cxpulse.cli;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,19 +282,8 @@ final class BenchIngestCommand implements Callable<Integer> {
         System.out.println("(ratios are medians of each round's own ratio)");
     }
 
-    private int post(String url, byte[] body) {
-        try {
-            return Http.CLIENT.send(HttpRequest.newBuilder(URI.create(url + "/v1/survey-responses"))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+    private static int post(String url, byte[] body) {
+        return Http.postJson(url + "/v1/survey-responses", TOKEN, body);
     }
 
     /** Request bodies, encoded once so the load generator spends its CPU on HTTP only. */

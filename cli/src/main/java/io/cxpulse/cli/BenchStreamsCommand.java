@@ -1,8 +1,6 @@
 package io.cxpulse.cli;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -344,17 +342,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
     }
 
     private static int post(String url, ArrayNode body) {
-        try {
-            return Http.CLIENT.send(HttpRequest.newBuilder(URI.create(url + "/v1/survey-responses"))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer dev-token")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (java.io.IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return Http.postJson(url + "/v1/survey-responses", "dev-token",
+                body.toString().getBytes(StandardCharsets.UTF_8));
     }
 }
