@@ -38,18 +38,22 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
 
     /** Every dimension a response counts in: all, and each cut whose values it carries. */
     public static List<Dimension> of(SurveyResponse response) {
+        return countedIn(response.getSegment(),
+                response.getChannel() == null ? null : response.getChannel().name(), response.getTouchpoint());
+    }
+
+    /** Every dimension a response with these (each optional) values counts in. */
+    static List<Dimension> countedIn(String segment, String channel, String touchpoint) {
         List<Dimension> dimensions = new ArrayList<>(5);
         dimensions.add(ALL);
-        String segment = response.getSegment();
-        String channel = response.getChannel() == null ? null : response.getChannel().name();
         if (segment != null) {
             dimensions.add(segment(segment));
         }
         if (channel != null) {
             dimensions.add(channel(channel));
         }
-        if (response.getTouchpoint() != null) {
-            dimensions.add(touchpoint(response.getTouchpoint()));
+        if (touchpoint != null) {
+            dimensions.add(touchpoint(touchpoint));
         }
         if (segment != null && channel != null) {
             dimensions.add(segmentAndChannel(segment, channel));
@@ -124,7 +128,7 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
     public record Keyed(SurveyMetric metric, Dimension dimension) {
     }
 
-    private static String escape(String value) {
+    static String escape(String value) {
         StringBuilder escaped = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -138,7 +142,7 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
         return escaped.toString();
     }
 
-    private static String unescape(String value) {
+    static String unescape(String value) {
         return value.replace("%7C", "|").replace("%3D", "=").replace("%25", "%");
     }
 }

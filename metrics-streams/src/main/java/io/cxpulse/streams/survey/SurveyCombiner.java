@@ -1,8 +1,9 @@
 package io.cxpulse.streams.survey;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
+import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.streams.survey.SurveyIntake.Fresh;
 import io.cxpulse.streams.survey.SurveyIntake.Intake;
@@ -15,19 +16,23 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Adds up fresh responses per dimension key and minute on the input partitions, and every
- * {@code combineInterval} sends each sum on as one record (key: the dimension key; timestamp: the minute's
- * start; value: the histogram of that minute's new responses). Without it, every response would cross the
- * repartition topic once per dimension; with it, each key crosses once per minute it has news for. The pending
- * sums live in a logged store, so they are exactly as durable as the input offsets they account for.
+ * Adds up fresh responses on the input partitions, and every {@code combineInterval} sends them on per dimension
+ * key and minute as one record each (key: the dimension key; timestamp: the minute's start; value: the histogram
+ * of that minute's new responses). Without it, every response would cross the repartition topic once per
+ * dimension; with it, each key crosses once per minute it has news for.
+ *
+ * <p>Responses are added up per cell: metric, segment, channel, touchpoint and minute together, so a response
+ * costs one update however many dimensions it counts in; a cell is spread over its dimensions when it is sent.
+ * The pending sums live in a logged store, so they are exactly as durable as the input offsets they account for;
+ * the processor keeps a map of the same sums so that adding a response does not read the store back.
  */
 final class SurveyCombiner implements Processor<String, Intake, String, ScoreHistogram> {
-    /** The store of sums not sent on yet, by key@minute; its name is part of the app's contract. */
+    /** The store of sums not sent on yet, by cell; its name is part of the app's contract. */
     static final String PENDING_STORE = "survey-pending-sums";
     static final String NAME = "survey-combine";
-    private static final char SEPARATOR = '@';
 
     private final SurveySettings settings;
+    private final Map<String, ScoreHistogram> sums = new HashMap<>();
     private ProcessorContext<String, ScoreHistogram> context;
     private KeyValueStore<String, ScoreHistogram> pending;
 
@@ -39,32 +44,71 @@ final class SurveyCombiner implements Processor<String, Intake, String, ScoreHis
     public void init(ProcessorContext<String, ScoreHistogram> context) {
         this.context = context;
         this.pending = context.getStateStore(PENDING_STORE);
+        try (KeyValueIterator<String, ScoreHistogram> restored = pending.all()) {
+            restored.forEachRemaining(entry -> sums.put(entry.key, entry.value));
+        }
         context.schedule(settings.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
     @Override
     public void process(Record<String, Intake> record) {
         SurveyResponse response = ((Fresh) record.value()).response();
-        long minute = RollingWindow.Bucket.MINUTE.start(record.timestamp());
-        for (Dimension dimension : Dimension.of(response)) {
-            String key = dimension.key(response.getMetric()) + SEPARATOR + minute;
-            ScoreHistogram sum = pending.get(key);
-            pending.put(key, (sum == null ? ScoreHistogram.empty(response.getMetric()) : sum)
-                    .add(response.getScore()));
-        }
+        String cell = Cell.key(response, RollingWindow.Bucket.MINUTE.start(record.timestamp()));
+        ScoreHistogram sum = sums.computeIfAbsent(cell, key -> ScoreHistogram.empty(response.getMetric()));
+        pending.put(cell, sum.add(response.getScore()));
     }
 
-    /** Sends every pending sum on and forgets it. */
+    /** Sends every pending sum on, per dimension key and minute, and forgets it. */
     void flush() {
-        List<String> sent = new ArrayList<>();
-        try (KeyValueIterator<String, ScoreHistogram> all = pending.all()) {
-            all.forEachRemaining(entry -> {
-                int at = entry.key.lastIndexOf(SEPARATOR);
-                long minute = Long.parseLong(entry.key.substring(at + 1));
-                context.forward(new Record<>(entry.key.substring(0, at), entry.value, minute));
-                sent.add(entry.key);
-            });
+        if (sums.isEmpty()) {
+            return;
         }
-        sent.forEach(pending::delete);
+        Map<Cell.KeyAt, ScoreHistogram> byDimension = new HashMap<>();
+        sums.forEach((key, sum) -> {
+            Cell cell = Cell.parse(key);
+            for (Dimension dimension : Dimension.countedIn(cell.segment(), cell.channel(), cell.touchpoint())) {
+                byDimension.computeIfAbsent(new Cell.KeyAt(dimension.key(cell.metric()), cell.minute()),
+                        k -> ScoreHistogram.empty(cell.metric())).addAll(sum);
+            }
+        });
+        byDimension.forEach((at, sum) -> context.forward(new Record<>(at.key(), sum, at.minute())));
+        sums.keySet().forEach(pending::delete);
+        sums.clear();
+    }
+
+    /**
+     * Responses that count in the same dimensions in the same minute. Its store key is
+     * {@code METRIC|minute|segment|channel|touchpoint}, each value written as {@code =value} (escaped as in
+     * {@link Dimension}) or left empty when absent.
+     */
+    record Cell(SurveyMetric metric, long minute, String segment, String channel, String touchpoint) {
+        /** A dimension key and a minute: one record sent on. */
+        record KeyAt(String key, long minute) {
+        }
+
+        static String key(SurveyResponse response, long minute) {
+            StringBuilder key = new StringBuilder(64).append(response.getMetric().name()).append('|').append(minute);
+            value(key, response.getSegment());
+            value(key, response.getChannel() == null ? null : response.getChannel().name());
+            value(key, response.getTouchpoint());
+            return key.toString();
+        }
+
+        private static void value(StringBuilder key, String value) {
+            key.append('|');
+            if (value != null) {
+                key.append('=').append(Dimension.escape(value));
+            }
+        }
+
+        static Cell parse(String key) {
+            String[] parts = key.split("\\|", -1);
+            return new Cell(SurveyMetric.valueOf(parts[0]), Long.parseLong(parts[1]), value(parts[2]),
+                    value(parts[3]), value(parts[4]));
+        }
+
+        private static String value(String part) {
+            return part.isEmpty() ? null : Dimension.unescape(part.substring(1));
+        }
     }
 }
