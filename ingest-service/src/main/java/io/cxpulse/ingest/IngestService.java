@@ -1,6 +1,5 @@
 package io.cxpulse.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -30,6 +28,7 @@ import io.cxpulse.ingest.config.IngestConfig;
 import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.http.BodyParser.BodyException;
 import io.cxpulse.ingest.http.Problem;
+import io.cxpulse.ingest.http.ResultsBody;
 import io.cxpulse.ingest.publish.EventPublisher;
 import io.cxpulse.ingest.publish.EventPublisher.Outgoing;
 import io.cxpulse.ingest.validation.EventValidator;
@@ -172,7 +171,7 @@ public final class IngestService implements ServiceLauncher.Service {
         });
     }
 
-    private void ingest(Context ctx, EventType type) throws IOException {
+    private void ingest(Context ctx, EventType type) {
         Source source = config.authenticator().authenticate(ctx.header("Authorization")).orElse(null);
         if (source == null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"cxpulse-ingest\"");
@@ -269,53 +268,9 @@ public final class IngestService implements ServiceLauncher.Service {
         return false;
     }
 
-    /**
-     * The per-event results as JSON, {@code {accepted, rejected, results:[…]}}, generated into one buffer and
-     * handed to Jetty in one piece (writing through Javalin's compressing stream costs a header scan a write).
-     */
-    private static void writeResponse(Context ctx, int status, List<Result> results, int accepted)
-            throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 + 80 * results.size());
-        try (JsonGenerator json = JSON.getFactory().createGenerator(body)) {
-            json.writeStartObject();
-            json.writeNumberField("accepted", accepted);
-            json.writeNumberField("rejected", results.size() - accepted);
-            json.writeArrayFieldStart("results");
-            StringBuilder text = new StringBuilder(128);
-            char[] chars = new char[128];
-            for (int i = 0; i < results.size(); i++) {
-                Result result = results.get(i);
-                if (result instanceof Accepted) {
-                    // the common case, written in one piece: an accepted event's id is a canonical UUID (checked,
-                    // or generated here), so it needs no escaping
-                    text.setLength(0);
-                    text.append("{\"index\":").append(i).append(",\"eventId\":\"").append(result.eventId())
-                            .append("\",\"status\":\"accepted\",\"errors\":[]}");
-                    if (text.length() > chars.length) {
-                        chars = new char[text.length()];
-                    }
-                    text.getChars(0, text.length(), chars, 0);
-                    json.writeRawValue(chars, 0, text.length());
-                    continue;
-                }
-                json.writeStartObject();
-                json.writeNumberField("index", i);
-                json.writeStringField("eventId", result.eventId());
-                json.writeStringField("status", "rejected");
-                json.writeArrayFieldStart("errors");
-                for (FieldError error : ((Rejected) result).errors()) {
-                    json.writeStartObject();
-                    json.writeStringField("field", error.field());
-                    json.writeStringField("message", error.message());
-                    json.writeEndObject();
-                }
-                json.writeEndArray();
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        }
-        ctx.status(status).contentType("application/json").result(body.toByteArray());
+    /** The per-event results, handed to Jetty in one piece (not through Javalin's compressing stream). */
+    private static void writeResponse(Context ctx, int status, List<Result> results, int accepted) {
+        ctx.status(status).contentType("application/json").result(ResultsBody.write(results, accepted));
     }
 
     private void ready(Context ctx) {

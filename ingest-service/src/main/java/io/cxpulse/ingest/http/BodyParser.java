@@ -87,11 +87,26 @@ public final class BodyParser {
         };
     }
 
-    /** Reads at most {@code maxBytes}; more is refused without reading the rest. */
+    /**
+     * Reads at most {@code maxBytes}; more is refused without reading the rest. A body of declared length
+     * ({@code declaredLength >= 0}) is read into one array of that size.
+     */
     public static byte[] read(InputStream in, long declaredLength, int maxBytes) throws BodyException, IOException {
         if (declaredLength > maxBytes) {
             throw new BodyException(Problem.tooLarge("The body is " + declaredLength + " bytes; at most " + maxBytes
                     + " are accepted"));
+        }
+        if (declaredLength >= 0) {
+            byte[] body = new byte[(int) declaredLength];
+            int read = in.readNBytes(body, 0, body.length);
+            if (read < body.length) {
+                throw new IOException("the body ended after " + read + " of its declared " + declaredLength
+                        + " bytes");
+            }
+            if (in.read() != -1) {
+                throw new IOException("the body is longer than its declared " + declaredLength + " bytes");
+            }
+            return body;
         }
         byte[] body = in.readNBytes(maxBytes + 1);
         if (body.length > maxBytes) {

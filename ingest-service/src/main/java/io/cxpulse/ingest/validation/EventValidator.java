@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -44,6 +43,7 @@ import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.validation.FieldError.Reason;
 
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -61,9 +61,14 @@ public final class EventValidator {
     public static final int MAX_ATTRIBUTES = 50;
     public static final int MAX_ATTRIBUTE_VALUE = 1_000;
 
-    private static final Map<EventType, Map<String, Field>> FIELDS = fieldsByType();
+    private static final Map<EventType, Fields> FIELDS = fieldsByType();
     private static final boolean[] HEX = hexDigits();
-    private static final Map<Class<?>, List<String>> SYMBOLS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ClassValue<Symbols> SYMBOLS = new ClassValue<>() {
+        @Override
+        protected Symbols computeValue(Class<?> type) {
+            return Symbols.of(type);
+        }
+    };
 
     private final Clock clock;
     private final Duration maxAge;
@@ -121,18 +126,19 @@ public final class EventValidator {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             return notAnObject(value(parser));
         }
-        Check check = new Check();
-        Map<String, Field> fields = FIELDS.get(type);
+        Fields fields = FIELDS.get(type);
+        Check check = new Check(fields);
         long seen = 0;
         Set<String> others = null;
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
             parser.nextToken();
-            Field field = fields.get(name);
+            Field field = fields.byName().get(name);
             if (field != null) {
                 if ((seen & field.bit()) != 0) {
                     throw duplicate(parser, name);
                 }
                 seen |= field.bit();
+                check.current = field;
                 field.rule().apply(check, name, value(parser));
                 continue;
             }
@@ -149,21 +155,21 @@ public final class EventValidator {
                 check.error(name, "is not a field of " + type.path() + " events", Reason.UNKNOWN_FIELD);
             }
         }
-        for (Map.Entry<String, Field> field : fields.entrySet()) {
-            if (field.getValue().rule().required() && (seen & field.getValue().bit()) == 0) {
-                check.error(field.getKey(), "is required", Reason.MISSING_FIELD);
+        for (Field field : fields.all()) {
+            if (field.rule().required() && (seen & field.bit()) == 0) {
+                check.error(field.name(), "is required", Reason.MISSING_FIELD);
             }
         }
         if (type == EventType.SURVEY_RESPONSE) {
             checkScoreRange(check);
         }
-        String sentId = check.values.get("eventId") instanceof String id ? id : null;
+        String sentId = check.get("eventId") instanceof String id ? id : null;
         if (!check.errors.isEmpty()) {
             return new Rejected(sentId, check.errors);
         }
         String eventId = sentId != null ? sentId : UUID.randomUUID().toString();
         Instant receivedAt = clock.instant();
-        return build(type, check.values, eventId, receivedAt, source);
+        return build(type, check, eventId, receivedAt, source);
     }
 
     private static Rejected notAnObject(JsonNode value) {
@@ -198,18 +204,42 @@ public final class EventValidator {
         };
     }
 
-    /** A field's rule, and its bit in the mask of fields an event has sent. */
-    private record Field(Rule rule, long bit) {
+    /**
+     * A field of an event type: its rule, its index among the type's fields (its slot in {@link Check} and its
+     * bit in the mask of fields an event has sent) and its position in the Avro record.
+     */
+    private record Field(String name, Rule rule, int index, int position) {
+        long bit() {
+            return 1L << index;
+        }
     }
 
-    private static Map<EventType, Map<String, Field>> fieldsByType() {
-        Map<EventType, Map<String, Field>> fields = new EnumMap<>(EventType.class);
+    /** The fields of one event type, and the record positions of the fields ingest stamps. */
+    private record Fields(Map<String, Field> byName, List<Field> all, int eventId, int receivedAt, int source,
+            int key) {
+    }
+
+    private static Map<EventType, Fields> fieldsByType() {
+        Map<EventType, Fields> fields = new EnumMap<>(EventType.class);
         for (EventType type : EventType.values()) {
+            Schema schema = newRecord(type).getSchema();
             Map<String, Field> ofType = new LinkedHashMap<>();
-            rules(type).forEach((name, rule) -> ofType.put(name, new Field(rule, 1L << ofType.size())));
-            fields.put(type, Collections.unmodifiableMap(ofType));
+            rules(type).forEach((name, rule) -> ofType.put(name,
+                    new Field(name, rule, ofType.size(), schema.getField(name).pos())));
+            String key = type == EventType.TICKET_EVENT ? "ticketId" : "customerId";
+            fields.put(type, new Fields(Collections.unmodifiableMap(ofType), List.copyOf(ofType.values()),
+                    schema.getField("eventId").pos(), schema.getField("receivedAt").pos(),
+                    schema.getField("source").pos(), ofType.get(key).index()));
         }
         return fields;
+    }
+
+    private static SpecificRecordBase newRecord(EventType type) {
+        return switch (type) {
+            case SURVEY_RESPONSE -> new SurveyResponse();
+            case TICKET_EVENT -> new TicketEvent();
+            case TOUCHPOINT -> new TouchpointEvent();
+        };
     }
 
     private static Map<String, Rule> rules(EventType type) {
@@ -252,8 +282,7 @@ public final class EventValidator {
     }
 
     private static void checkScoreRange(Check check) {
-        if (check.values.get("metric") instanceof SurveyMetric metric
-                && check.values.get("score") instanceof Integer s) {
+        if (check.get("metric") instanceof SurveyMetric metric && check.get("score") instanceof Integer s) {
             int min = metric == SurveyMetric.NPS ? 0 : 1;
             int max = switch (metric) {
                 case NPS -> 10;
@@ -267,10 +296,28 @@ public final class EventValidator {
         }
     }
 
-    /** Collects errors and the converted values of one event. */
+    /** Collects errors and the converted values of one event, one slot per field of its type. */
     private final class Check {
         final List<FieldError> errors = new ArrayList<>();
-        final Map<String, Object> values = new java.util.HashMap<>(32);
+        final Fields fields;
+        final Object[] values;
+        /** The field whose rule is running. */
+        Field current;
+
+        Check(Fields fields) {
+            this.fields = fields;
+            this.values = new Object[fields.all().size()];
+        }
+
+        /** Keeps the converted value of the current field. */
+        void put(Object value) {
+            values[current.index()] = value;
+        }
+
+        /** The converted value of the field {@code name}, or null. */
+        Object get(String name) {
+            return values[fields.byName().get(name).index()];
+        }
 
         void error(String field, String message, Reason reason) {
             errors.add(new FieldError(field, message, reason));
@@ -324,7 +371,7 @@ public final class EventValidator {
 
         static Rule text(int maxLength, boolean required) {
             return requiredIf(required, (check, name, value) -> textValue(check, name, value, maxLength)
-                    .ifPresent(text -> check.values.put(name, text)));
+                    .ifPresent(check::put));
         }
 
         static Rule identifier(boolean required) {
@@ -334,7 +381,7 @@ public final class EventValidator {
         static Rule uuid(boolean required) {
             return requiredIf(required, (check, name, value) -> textValue(check, name, value, 36).ifPresent(text -> {
                 if (isUuid(text)) {
-                    check.values.put(name, text);
+                    check.put(text);
                 } else {
                     check.error(name, "must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b", Reason.BAD_UUID);
                 }
@@ -343,7 +390,7 @@ public final class EventValidator {
 
         static <E extends Enum<E>> Rule enumOf(Class<E> type, boolean required) {
             return requiredIf(required, (check, name, value) -> enumValue(check, name, value, type)
-                    .ifPresent(symbol -> check.values.put(name, symbol)));
+                    .ifPresent(check::put));
         }
 
         Rule INSTANT = requiredIf(true, (check, name, value) -> textValue(check, name, value, 64).ifPresent(text -> {
@@ -361,7 +408,7 @@ public final class EventValidator {
             } else if (instant.isBefore(now.minus(validator.maxAge))) {
                 check.error(name, "is older than " + validator.maxAge.toDays() + " days", Reason.TOO_OLD);
             } else {
-                check.values.put(name, instant);
+                check.put(instant);
             }
         }));
 
@@ -369,7 +416,7 @@ public final class EventValidator {
             if (!value.isIntegralNumber() || !value.canConvertToInt()) {
                 check.error(name, "must be a whole number, not " + describe(value), Reason.WRONG_TYPE);
             } else {
-                check.values.put(name, value.intValue());
+                check.put(value.intValue());
             }
         });
 
@@ -380,7 +427,7 @@ public final class EventValidator {
             } else if (value.longValue() < 0) {
                 check.error(name, "must not be negative", Reason.OUT_OF_RANGE);
             } else {
-                check.values.put(name, value.longValue());
+                check.put(value.longValue());
             }
         };
 
@@ -398,7 +445,7 @@ public final class EventValidator {
                 signal.ifPresent(signals::add);
             }
             if (ok) {
-                check.values.put(name, signals);
+                check.put(signals);
             }
         };
 
@@ -426,7 +473,7 @@ public final class EventValidator {
                 text.ifPresent(t -> attributes.put(entry.getKey(), t));
             }
             if (ok) {
-                check.values.put(name, attributes);
+                check.put(attributes);
             }
         };
     }
@@ -475,13 +522,28 @@ public final class EventValidator {
     }
 
     private static <E extends Enum<E>> Optional<E> enumValue(Check check, String name, JsonNode value, Class<E> type) {
-        List<String> allowed = SYMBOLS.computeIfAbsent(type, t -> Arrays.stream(type.getEnumConstants())
-                .map(Enum::name).filter(symbol -> !symbol.equals("UNKNOWN")).toList());
-        if (value != null && value.isTextual() && allowed.contains(value.textValue())) {
-            return Optional.of(Enum.valueOf(type, value.textValue()));
+        Symbols symbols = SYMBOLS.get(type);
+        Enum<?> symbol = value != null && value.isTextual() ? symbols.byName().get(value.textValue()) : null;
+        if (symbol != null) {
+            return Optional.of(type.cast(symbol));
         }
-        check.error(name, "must be one of " + String.join(", ", allowed) + ", not " + describe(value), Reason.BAD_ENUM);
+        check.error(name, "must be one of " + String.join(", ", symbols.names()) + ", not " + describe(value),
+                Reason.BAD_ENUM);
         return Optional.empty();
+    }
+
+    /** The symbols an event may send for an enum: all but UNKNOWN, which is only for readers of old data. */
+    private record Symbols(List<String> names, Map<String, Enum<?>> byName) {
+        static Symbols of(Class<?> type) {
+            Map<String, Enum<?>> byName = new LinkedHashMap<>();
+            for (Object constant : type.getEnumConstants()) {
+                Enum<?> symbol = (Enum<?>) constant;
+                if (!symbol.name().equals("UNKNOWN")) {
+                    byName.put(symbol.name(), symbol);
+                }
+            }
+            return new Symbols(List.copyOf(byName.keySet()), Map.copyOf(byName));
+        }
     }
 
     static String describe(JsonNode value) {
@@ -504,24 +566,24 @@ public final class EventValidator {
     }
 
     /**
-     * Fills a new record by field name from the checked values (already of the record's Java types), then the
-     * stamped fields. Fields the event left out stay at their defaults: null, or an empty friction list.
+     * Fills a new record by field position from the checked values (already of the record's Java types), then
+     * the stamped fields. Fields the event left out stay at their defaults: null, or an empty friction list.
      */
-    private static Accepted build(EventType type, Map<String, Object> values, String eventId, Instant receivedAt,
-            String source) {
-        SpecificRecordBase record = switch (type) {
-            case SURVEY_RESPONSE -> new SurveyResponse();
-            case TICKET_EVENT -> new TicketEvent();
-            case TOUCHPOINT -> new TouchpointEvent();
-        };
+    private static Accepted build(EventType type, Check check, String eventId, Instant receivedAt, String source) {
+        SpecificRecordBase record = newRecord(type);
         if (type == EventType.TOUCHPOINT) {
             record.put("frictionSignals", List.of());
         }
-        values.forEach(record::put);
-        record.put("eventId", eventId);
-        record.put("receivedAt", receivedAt);
-        record.put("source", source);
-        String key = (String) values.get(type == EventType.TICKET_EVENT ? "ticketId" : "customerId");
-        return new Accepted(eventId, key, record);
+        Fields fields = check.fields;
+        for (Field field : fields.all()) {
+            Object value = check.values[field.index()];
+            if (value != null) {
+                record.put(field.position(), value);
+            }
+        }
+        record.put(fields.eventId(), eventId);
+        record.put(fields.receivedAt(), receivedAt);
+        record.put(fields.source(), source);
+        return new Accepted(eventId, (String) check.values[fields.key()], record);
     }
 }

@@ -46,6 +46,23 @@ class BodyParserTest {
         assertThat(in.read).isEqualTo(1_025);
     }
 
+    @Test
+    void shouldReadABodyOfDeclaredLength() throws Exception {
+        byte[] bytes = "[{\"a\":1}]".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(BodyParser.read(new ByteArrayInputStream(bytes), bytes.length, 1_024)).isEqualTo(bytes);
+    }
+
+    @Test
+    void shouldRefuseABodyThatDoesNotMatchItsDeclaredLength() {
+        byte[] bytes = new byte[100];
+
+        assertThatThrownBy(() -> BodyParser.read(new ByteArrayInputStream(bytes), 101, 1_024))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("ended after 100");
+        assertThatThrownBy(() -> BodyParser.read(new ByteArrayInputStream(bytes), 99, 1_024))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("longer than");
+    }
+
     /** Each event as a tree, or the reason its line did not parse. */
     private static List<Object> events(String body, Format format, int maxEvents) throws BodyException {
         return BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,

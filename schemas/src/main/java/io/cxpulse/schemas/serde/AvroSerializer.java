@@ -2,6 +2,7 @@ package io.cxpulse.schemas.serde;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -134,9 +135,44 @@ public class AvroSerializer<T> implements Serializer<T> {
 
     private DatumWriter<Object> writer(Object datum, Schema schema) {
         if (datum instanceof SpecificRecord) {
-            return specificWriters.computeIfAbsent(schema, SpecificDatumWriter::new);
+            return specificWriters.computeIfAbsent(schema, SpecificWriter::new);
         }
         return genericWriters.computeIfAbsent(schema, GenericDatumWriter::new);
+    }
+
+    /**
+     * The branch of {@code union} for {@code datum} when the union is an optional value ({@code [null, T]} or
+     * {@code [T, null]}), found by a null check; -1 for other unions. Avro's own resolution looks the datum's type
+     * name up in the union's map for every optional field of every record, which is most of its cost.
+     */
+    static int optionalBranch(Schema union, Object datum) {
+        List<Schema> types = union.getTypes();
+        if (types.size() != 2) {
+            return -1;
+        }
+        int nullBranch = types.get(0).getType() == Schema.Type.NULL ? 0
+                : types.get(1).getType() == Schema.Type.NULL ? 1 : -1;
+        if (nullBranch < 0) {
+            return -1;
+        }
+        return datum == null ? nullBranch : 1 - nullBranch;
+    }
+
+    /**
+     * Avro's writer for generated records, with the optional-value shortcut: a generated class types each
+     * optional field as its one non-null branch, so a non-null value is of that branch. (Generic records keep
+     * Avro's own resolution, which also catches a value of the wrong type.)
+     */
+    private static final class SpecificWriter extends SpecificDatumWriter<Object> {
+        SpecificWriter(Schema schema) {
+            super(schema);
+        }
+
+        @Override
+        protected int resolveUnion(Schema union, Object datum) {
+            int branch = optionalBranch(union, datum);
+            return branch >= 0 ? branch : super.resolveUnion(union, datum);
+        }
     }
 
     /** Rewrites {@code datum} from its own schema into {@code target}'s, by Avro schema resolution. */
