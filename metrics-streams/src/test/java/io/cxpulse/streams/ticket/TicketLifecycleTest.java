@@ -1,0 +1,293 @@
+package io.cxpulse.streams.ticket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.ticket.TicketLifecycle.Kind;
+import io.cxpulse.streams.ticket.TicketLifecycle.Refused;
+import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
+
+class TicketLifecycleTest {
+    private static final Duration GRACE = Duration.ofHours(1);
+
+    /** The canonical ticket: opened 10:00, replied 10:30, resolved 12:00, reopened 13:00, resolved 15:00. */
+    private static final List<TicketEvent> CANONICAL = List.of(
+            event(TicketEventType.OPENED, "10:00"), event(TicketEventType.AGENT_REPLIED, "10:30"),
+            event(TicketEventType.RESOLVED, "12:00"), event(TicketEventType.REOPENED, "13:00"),
+            event(TicketEventType.RESOLVED, "15:00"));
+
+    @Test
+    void shouldGiveTheCanonicalTicketsDurations() {
+        TicketLifecycle ticket = new TicketLifecycle();
+
+        List<Settled> settled = run(ticket, CANONICAL);
+
+        assertThat(settled).containsExactly(
+                new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
+                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
+                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
+        assertThat(ticket.reopenCount()).isEqualTo(1);
+        assertThat(ticket.status()).isEqualTo(TicketEventType.RESOLVED);
+        assertThat(ticket.oneTouch()).isFalse();
+    }
+
+    @Test
+    void shouldGiveTheSameDurationsWhenEventsArriveOutOfOrderWithinGrace() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        // the reply arrives before the OPENED it follows, and the first resolution after the reopening
+        List<TicketEvent> arrival = List.of(CANONICAL.get(1), CANONICAL.get(0), CANONICAL.get(3), CANONICAL.get(2),
+                CANONICAL.get(4));
+
+        List<Settled> settled = run(ticket, arrival);
+
+        assertThat(settled).containsExactlyInAnyOrder(
+                new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
+                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
+                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
+        assertThat(ticket.reopenCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReportAFullResolutionAgainWhenTheTicketIsReopenedAfterItWasFinal() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        ticket.apply(event(TicketEventType.RESOLVED, "11:00"));
+        List<Settled> first = ticket.settle(at("12:30"), GRACE).settled();
+        ticket.apply(event(TicketEventType.REOPENED, "13:00"));
+        ticket.apply(event(TicketEventType.RESOLVED, "14:00"));
+        List<Settled> second = ticket.settle(at("16:00"), GRACE).settled();
+
+        assertThat(first).containsExactly(
+                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(1), at("11:00"), false),
+                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(1), at("11:00"), false));
+        assertThat(second).containsExactly(
+                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(4), at("14:00"), true));
+    }
+
+    @Test
+    void shouldNotReportADurationThatAnEventWithinGraceCouldStillChange() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:40"));
+
+        // at 11:30 a reply as early as 10:30 may still arrive
+        assertThat(ticket.settle(at("11:30"), GRACE).settled()).isEmpty();
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:35"));
+        assertThat(ticket.settle(at("11:35"), GRACE).settled()).isEmpty();
+        assertThat(ticket.settle(at("11:36"), GRACE).settled())
+                .containsExactly(new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(35), at("10:35"), false));
+        assertThat(ticket.settle(at("20:00"), GRACE).settled()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAReplyTimestampedBeforeTheOpening() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        TicketEvent early = event(TicketEventType.AGENT_REPLIED, "09:59");
+        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+
+        List<Refused> refused = ticket.apply(early);
+
+        assertThat(refused).extracting(Refused::event).containsExactly(early);
+        assertThat(refused.get(0).reason()).contains("before ticket t-1 was OPENED at 2026-11-20T10:00:00Z");
+        assertThat(ticket.firstAgentReplyAt()).isNull();
+    }
+
+    @Test
+    void shouldRefuseAWaitingReplyThatTheLateOpeningShowsToBeEarlier() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        TicketEvent early = event(TicketEventType.AGENT_REPLIED, "09:59");
+        assertThat(ticket.apply(early)).isEmpty();
+
+        List<Refused> refused = ticket.apply(event(TicketEventType.OPENED, "10:00"));
+
+        assertThat(refused).extracting(Refused::event).containsExactly(early);
+        assertThat(ticket.waiting()).isZero();
+    }
+
+    @Test
+    void shouldRefuseASecondOpening() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+
+        List<Refused> refused = ticket.apply(event(TicketEventType.OPENED, "10:05"));
+
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0).reason()).contains("already OPENED at 2026-11-20T10:00:00Z");
+        assertThat(ticket.openedAt()).isEqualTo(at("10:00"));
+    }
+
+    @Test
+    void shouldRefuseAResolutionOnAnUnknownTicketOnceGraceHasPassed() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        TicketEvent orphan = event(TicketEventType.RESOLVED, "12:00");
+        ticket.apply(orphan);
+
+        assertThat(ticket.settle(at("13:00"), GRACE).refused()).isEmpty();
+        List<Refused> refused = ticket.settle(at("13:01"), GRACE).refused();
+
+        assertThat(refused).extracting(Refused::event).containsExactly(orphan);
+        assertThat(refused.get(0).reason()).contains("no OPENED event within the grace period");
+        assertThat(ticket.waiting()).isZero();
+    }
+
+    @Test
+    void shouldCountAOneTouchResolution() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        assertThat(ticket.awaitingFirstResponse()).isTrue();
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:10"));
+        ticket.apply(event(TicketEventType.RESOLVED, "10:20"));
+
+        assertThat(ticket.awaitingFirstResponse()).isFalse();
+        assertThat(ticket.oneTouch()).isTrue();
+    }
+
+    @Test
+    void shouldKeepTheLatestEventsAttributes() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        TicketEvent escalated = event(TicketEventType.CUSTOMER_REPLIED, "11:00");
+        escalated.setPriority(TicketPriority.URGENT);
+        escalated.setQueue("escalations");
+        TicketEvent olderLate = event(TicketEventType.AGENT_REPLIED, "10:30");
+        olderLate.setPriority(TicketPriority.LOW);
+        ticket.apply(escalated);
+        ticket.apply(olderLate);
+
+        assertThat(ticket.priority()).isEqualTo(TicketPriority.URGENT);
+        assertThat(ticket.queue()).isEqualTo("escalations");
+        assertThat(ticket.status()).isEqualTo(TicketEventType.CUSTOMER_REPLIED);
+        assertThat(ticket.channel()).isEqualTo(Channel.CHAT);
+    }
+
+    @Provide
+    Arbitrary<List<TicketEvent>> arrivalsWithinGrace() {
+        return Arbitraries.shuffle(CANONICAL).filter(TicketLifecycleTest::withinGrace);
+    }
+
+    /** Every arrival order that the intake lets through gives the canonical durations. */
+    @Property(tries = 200)
+    void shouldNotDependOnArrivalOrderWithinGrace(@ForAll("arrivalsWithinGrace") List<TicketEvent> arrival) {
+        List<Settled> settled = run(new TicketLifecycle(), arrival);
+
+        assertThat(settled).containsExactlyInAnyOrder(
+                new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
+                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
+                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
+    }
+
+    @Provide
+    Arbitrary<List<TicketEvent>> randomTicketsArrivingWithinGrace() {
+        Arbitrary<TicketEvent> later = Arbitraries.of(TicketEventType.AGENT_REPLIED, TicketEventType.RESOLVED,
+                        TicketEventType.REOPENED, TicketEventType.CUSTOMER_REPLIED)
+                .flatMap(type -> Arbitraries.integers().between(0, 180).map(minutes -> event(type,
+                        at("10:00").plus(Duration.ofMinutes(minutes)))));
+        return later.list().ofMinSize(1).ofMaxSize(8)
+                .map(events -> {
+                    List<TicketEvent> all = new ArrayList<>(events);
+                    all.add(event(TicketEventType.OPENED, at("10:00")));
+                    return all;
+                })
+                .flatMap(Arbitraries::shuffle).filter(TicketLifecycleTest::withinGrace);
+    }
+
+    /** Random tickets in random orders within grace agree with durations computed from the sorted events. */
+    @Property(tries = 500)
+    void shouldAgreeWithDurationsComputedFromTheSortedEvents(
+            @ForAll("randomTicketsArrivingWithinGrace") List<TicketEvent> arrival) {
+        Instant opened = at("10:00");
+        Instant firstReply = earliest(arrival, TicketEventType.AGENT_REPLIED);
+        Instant firstResolved = earliest(arrival, TicketEventType.RESOLVED);
+        Instant lastResolved = latest(arrival, TicketEventType.RESOLVED);
+        Instant lastReopened = latest(arrival, TicketEventType.REOPENED);
+
+        TicketLifecycle ticket = new TicketLifecycle();
+        List<Settled> settled = run(ticket, arrival);
+
+        assertThat(settled.stream().filter(s -> s.kind() == Kind.FIRST_RESPONSE).map(Settled::duration))
+                .containsExactlyElementsOf(firstReply == null ? List.of()
+                        : List.of(Duration.between(opened, firstReply)));
+        assertThat(settled.stream().filter(s -> s.kind() == Kind.FIRST_RESOLUTION).map(Settled::duration))
+                .containsExactlyElementsOf(firstResolved == null ? List.of()
+                        : List.of(Duration.between(opened, firstResolved)));
+        List<Settled> full = settled.stream().filter(s -> s.kind() == Kind.FULL_RESOLUTION).toList();
+        boolean resolved = lastResolved != null && (lastReopened == null || lastReopened.isBefore(lastResolved));
+        if (resolved) {
+            assertThat(full).isNotEmpty();
+            assertThat(full.get(full.size() - 1).duration()).isEqualTo(Duration.between(opened, lastResolved));
+        }
+        assertThat(full.stream().filter(s -> !s.supersedes())).hasSizeLessThanOrEqualTo(1);
+        assertThat(ticket.reopenCount())
+                .isEqualTo((int) arrival.stream().filter(e -> e.getType() == TicketEventType.REOPENED).count());
+    }
+
+    private static Instant earliest(List<TicketEvent> events, TicketEventType type) {
+        return events.stream().filter(e -> e.getType() == type).map(TicketEvent::getOccurredAt).min(Instant::compareTo)
+                .orElse(null);
+    }
+
+    private static Instant latest(List<TicketEvent> events, TicketEventType type) {
+        return events.stream().filter(e -> e.getType() == type).map(TicketEvent::getOccurredAt).max(Instant::compareTo)
+                .orElse(null);
+    }
+
+    /** Whether no event is older than stream time minus grace when it arrives (what the intake would let in). */
+    private static boolean withinGrace(List<TicketEvent> arrival) {
+        Instant streamTime = Instant.MIN;
+        for (TicketEvent event : arrival) {
+            if (streamTime != Instant.MIN && event.getOccurredAt().isBefore(streamTime.minus(GRACE))) {
+                return false;
+            }
+            streamTime = max(streamTime, event.getOccurredAt());
+        }
+        return true;
+    }
+
+    /** Applies each event, settling at the stream time after it, then settles a day later. */
+    private static List<Settled> run(TicketLifecycle ticket, List<TicketEvent> arrival) {
+        List<Settled> settled = new ArrayList<>();
+        Instant streamTime = Instant.MIN;
+        for (TicketEvent event : arrival) {
+            assertThat(ticket.apply(event)).isEmpty();
+            streamTime = max(streamTime, event.getOccurredAt());
+            settled.addAll(ticket.settle(streamTime, GRACE).settled());
+        }
+        settled.addAll(ticket.settle(streamTime.plus(Duration.ofDays(1)), GRACE).settled());
+        return settled;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return b.isAfter(a) ? b : a;
+    }
+
+    private static Instant at(String time) {
+        return Instant.parse("2026-11-20T" + time + ":00Z");
+    }
+
+    private static TicketEvent event(TicketEventType type, String time) {
+        return event(type, at(time));
+    }
+
+    private static TicketEvent event(TicketEventType type, Instant at) {
+        return TicketEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+                .setReceivedAt(at).setSource("test").setCustomerId("c-1").setTicketId("t-1").setType(type)
+                .setPriority(TicketPriority.NORMAL).setChannel(Channel.CHAT).build();
+    }
+}
