@@ -1,5 +1,8 @@
 package io.cxpulse.streams.ticket;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +13,13 @@ import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
+
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * What is known of one support ticket, built from its events in any arrival order within the grace period, and
@@ -35,6 +45,9 @@ import io.cxpulse.avro.TicketPriority;
  * <p>Deduplication by eventId happens before this class: every event given to it counts.
  */
 public final class TicketLifecycle {
+    private static final int STATE_VERSION = 1;
+    private static final SpecificDatumWriter<TicketEvent> EVENT_WRITER = new SpecificDatumWriter<>(TicketEvent.class);
+    private static final SpecificDatumReader<TicketEvent> EVENT_READER = new SpecificDatumReader<>(TicketEvent.class);
     private Instant openedAt;
     private String openedEventId;
     private Instant firstAgentReplyAt;
@@ -230,6 +243,90 @@ public final class TicketLifecycle {
     /** How many events wait for the ticket's OPENED. */
     public int waiting() {
         return waiting.size();
+    }
+
+    /**
+     * Writes the whole state (for a state store and its changelog): a version, the times as nullable epoch
+     * milliseconds, counts, attributes by symbol name (not ordinal, so that a symbol added to an enum keeps the
+     * others), the report marks, and the waiting events in Avro binary.
+     */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeByte(STATE_VERSION);
+        for (Instant time : new Instant[] {openedAt, firstAgentReplyAt, firstResolvedAt, lastResolvedAt,
+                lastReopenedAt, statusAt, fullResolutionReportedFor}) {
+            writeInstant(out, time);
+        }
+        out.writeInt(reopenCount);
+        out.writeInt(agentReplyCount);
+        writeString(out, openedEventId);
+        writeString(out, channel == null ? null : channel.name());
+        writeString(out, priority == null ? null : priority.name());
+        writeString(out, queue);
+        writeString(out, status == null ? null : status.name());
+        out.writeBoolean(firstResponseReported);
+        out.writeBoolean(firstResolutionReported);
+        out.writeInt(waiting.size());
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        for (TicketEvent event : waiting) {
+            EVENT_WRITER.write(event, encoder);
+        }
+        encoder.flush();
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    static TicketLifecycle readFrom(DataInputStream in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != STATE_VERSION) {
+            throw new IOException("unknown ticket state version " + version);
+        }
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.openedAt = readInstant(in);
+        ticket.firstAgentReplyAt = readInstant(in);
+        ticket.firstResolvedAt = readInstant(in);
+        ticket.lastResolvedAt = readInstant(in);
+        ticket.lastReopenedAt = readInstant(in);
+        ticket.statusAt = readInstant(in);
+        ticket.fullResolutionReportedFor = readInstant(in);
+        ticket.reopenCount = in.readInt();
+        ticket.agentReplyCount = in.readInt();
+        ticket.openedEventId = readString(in);
+        String channel = readString(in);
+        ticket.channel = channel == null ? null : Channel.valueOf(channel);
+        String priority = readString(in);
+        ticket.priority = priority == null ? null : TicketPriority.valueOf(priority);
+        ticket.queue = readString(in);
+        String status = readString(in);
+        ticket.status = status == null ? null : TicketEventType.valueOf(status);
+        ticket.firstResponseReported = in.readBoolean();
+        ticket.firstResolutionReported = in.readBoolean();
+        int waiting = in.readInt();
+        BinaryDecoder decoder = DecoderFactory.get().directBinaryDecoder(in, null);
+        for (int i = 0; i < waiting; i++) {
+            ticket.waiting.add(EVENT_READER.read(null, decoder));
+        }
+        return ticket;
+    }
+
+    private static void writeInstant(DataOutputStream out, Instant time) throws IOException {
+        out.writeBoolean(time != null);
+        if (time != null) {
+            out.writeLong(time.toEpochMilli());
+        }
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Instant.ofEpochMilli(in.readLong()) : null;
+    }
+
+    private static void writeString(DataOutputStream out, String text) throws IOException {
+        out.writeBoolean(text != null);
+        if (text != null) {
+            out.writeUTF(text);
+        }
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     private static Instant min(Instant a, Instant b) {

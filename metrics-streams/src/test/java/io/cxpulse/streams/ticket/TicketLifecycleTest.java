@@ -248,6 +248,62 @@ class TicketLifecycleTest {
                 .orElse(null);
     }
 
+    /**
+     * A ticket written to its store form and read back at any point of its life goes on exactly as the one that
+     * stayed in memory: same refusals, same settlements, same attributes.
+     */
+    @Property(tries = 300)
+    void shouldGoOnUnchangedAfterARoundTripThroughItsStoreForm(
+            @ForAll("randomTicketsArrivingWithinGrace") List<TicketEvent> arrival,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 9) int cut) {
+        TicketLifecycleSerde serde = new TicketLifecycleSerde();
+        TicketLifecycle kept = new TicketLifecycle();
+        TicketLifecycle restored = new TicketLifecycle();
+        Instant streamTime = Instant.MIN;
+        for (int i = 0; i < arrival.size(); i++) {
+            if (i == Math.min(cut, arrival.size() - 1)) {
+                restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", restored));
+            }
+            TicketEvent event = arrival.get(i);
+            assertThat(restored.apply(event)).isEqualTo(kept.apply(event));
+            streamTime = max(streamTime, event.getOccurredAt());
+            assertThat(restored.settle(streamTime, GRACE)).isEqualTo(kept.settle(streamTime, GRACE));
+        }
+        restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", restored));
+        assertThat(restored.settle(streamTime.plus(Duration.ofDays(1)), GRACE))
+                .isEqualTo(kept.settle(streamTime.plus(Duration.ofDays(1)), GRACE));
+        assertThat(List.of(restored.reopenCount(), restored.waiting(), String.valueOf(restored.status()),
+                String.valueOf(restored.priority()), String.valueOf(restored.channel()), String.valueOf(restored.queue())))
+                .isEqualTo(List.of(kept.reopenCount(), kept.waiting(), String.valueOf(kept.status()),
+                        String.valueOf(kept.priority()), String.valueOf(kept.channel()), String.valueOf(kept.queue())));
+    }
+
+    @Test
+    void shouldKeepWaitingEventsThroughTheStoreForm() {
+        TicketLifecycleSerde serde = new TicketLifecycleSerde();
+        TicketLifecycle ticket = new TicketLifecycle();
+        TicketEvent reply = event(TicketEventType.AGENT_REPLIED, "10:30");
+        reply.setQueue("billing");
+        ticket.apply(reply);
+
+        TicketLifecycle restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", ticket));
+        restored.apply(event(TicketEventType.OPENED, "10:00"));
+
+        assertThat(restored.waiting()).isZero();
+        assertThat(restored.firstAgentReplyAt()).isEqualTo(at("10:30"));
+        assertThat(restored.queue()).isEqualTo("billing");
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNotATicketState() {
+        TicketLifecycleSerde serde = new TicketLifecycleSerde();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> serde.deserializer().deserialize("t", new byte[] {9, 1, 2}))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasMessageContaining("not a ticket state");
+    }
+
     /** Whether no event is older than stream time minus grace when it arrives (what the intake would let in). */
     private static boolean withinGrace(List<TicketEvent> arrival) {
         Instant streamTime = Instant.MIN;
