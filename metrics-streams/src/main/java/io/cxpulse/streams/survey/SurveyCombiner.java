@@ -5,8 +5,8 @@ import java.util.Map;
 
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.streams.survey.SurveyIntake.Fresh;
-import io.cxpulse.streams.survey.SurveyIntake.Intake;
+import io.cxpulse.streams.EventIntake.Fresh;
+import io.cxpulse.streams.EventIntake.Intake;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The pending sums live in a logged store, so they are exactly as durable as the input offsets they account for;
  * the processor keeps a map of the same sums so that adding a response does not read the store back.
  */
-final class SurveyCombiner implements Processor<String, Intake, String, ScoreHistogram> {
+final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, String, ScoreHistogram> {
     /** The store of sums not sent on yet, by cell; its name is part of the app's contract. */
     static final String PENDING_STORE = "survey-pending-sums";
     static final String NAME = "survey-combine";
@@ -51,8 +51,8 @@ final class SurveyCombiner implements Processor<String, Intake, String, ScoreHis
     }
 
     @Override
-    public void process(Record<String, Intake> record) {
-        SurveyResponse response = ((Fresh) record.value()).response();
+    public void process(Record<String, Intake<SurveyResponse>> record) {
+        SurveyResponse response = ((Fresh<SurveyResponse>) record.value()).event();
         String cell = Cell.key(response, RollingWindow.Bucket.MINUTE.start(record.timestamp()));
         ScoreHistogram sum = sums.computeIfAbsent(cell, key -> ScoreHistogram.empty(response.getMetric()));
         pending.put(cell, sum.add(response.getScore()));

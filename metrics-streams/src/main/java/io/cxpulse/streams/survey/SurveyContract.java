@@ -1,6 +1,7 @@
 package io.cxpulse.streams.survey;
 
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.EventContract;
 import io.cxpulse.streams.survey.ScoreHistogram.Scale;
 
 /**
@@ -13,14 +14,10 @@ final class SurveyContract {
 
     /** Why {@code response} breaks the contract, or null when it holds. */
     static String violation(SurveyResponse response) {
-        if (response.getEventId() == null || response.getEventId().isBlank()) {
-            return "eventId is missing";
-        }
-        if (response.getOccurredAt() == null || response.getOccurredAt().toEpochMilli() < 0) {
-            return "occurredAt is missing or before 1970";
-        }
-        if (response.getCustomerId() == null || response.getCustomerId().isBlank()) {
-            return "customerId is missing";
+        String common = EventContract.commonViolation(response.getEventId(), response.getOccurredAt(),
+                response.getCustomerId());
+        if (common != null) {
+            return common;
         }
         if (response.getMetric() == null || !Scale.known(response.getMetric())) {
             return "metric " + response.getMetric() + " is not NPS, CSAT or CES";

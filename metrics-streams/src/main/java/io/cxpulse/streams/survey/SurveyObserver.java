@@ -2,17 +2,10 @@ package io.cxpulse.streams.survey;
 
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.EventIntake;
 
 /** What the survey topology reports as it goes, for metrics: called on stream threads, so it must not block. */
-public interface SurveyObserver {
-    /** A response counted for the first time (after deduplication). */
-    void counted(SurveyResponse response);
-
-    /** A response whose eventId was already counted. */
-    void duplicate();
-
-    /** A record sent to the dead-letter topic; LATE_EVENT ones are the late events. */
-    void deadLettered(DeadLetterReason reason);
+public interface SurveyObserver extends EventIntake.Observer<SurveyResponse> {
 
     /** The latest figures of one key (a metric and dimension) and window, owned by {@code task}. */
     void figures(String task, Dimension.Keyed key, RollingWindow window, long windowEnd, ScoreHistogram histogram);

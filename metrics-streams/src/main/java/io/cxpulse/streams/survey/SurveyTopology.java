@@ -3,10 +3,11 @@ package io.cxpulse.streams.survey;
 import java.util.Map;
 
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.EventIntake.Intake;
+import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
 import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.survey.SurveyIntake.Intake;
-import io.cxpulse.streams.survey.SurveyIntake.Rejected;
 import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
 import io.cxpulse.streams.survey.SurveyWindows.AlertOut;
 import io.cxpulse.streams.survey.SurveyWindows.Emitted;
@@ -36,6 +37,11 @@ import org.apache.kafka.streams.state.Stores;
 public final class SurveyTopology {
     /** The store of open detractor alerts, by key; its name is part of the app's contract. */
     public static final String ALERT_STORE = "survey-detractor-alerts";
+    /** The store of eventIds already counted, by event time; its name is part of the app's contract. */
+    static final String SEEN_STORE = "survey-seen-event-ids";
+    /** How the intake reads survey responses. */
+    static final EventIntake.Kind<SurveyResponse> INTAKE = new EventIntake.Kind<>("survey-intake", SEEN_STORE,
+            SurveyContract::violation, SurveyResponse::getEventId, SurveyResponse::getOccurredAt);
 
     private SurveyTopology() {
     }
@@ -43,7 +49,7 @@ public final class SurveyTopology {
     /** Adds the survey topology to {@code builder}. */
     public static void build(StreamsBuilder builder, Topics topics, SurveySettings settings,
             SurveyObserver observer) {
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SurveyIntake.SEEN_STORE,
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
                 settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
         // buckets are cached: a bucket updated many times between commits is written to RocksDB and its changelog
         // once per commit
@@ -59,17 +65,17 @@ public final class SurveyTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
-        KStream<String, Intake> intake = builder.stream(topics.surveyResponses().name(),
+        KStream<String, Intake<SurveyResponse>> intake = builder.stream(topics.surveyResponses().name(),
                         topics.surveyResponses().consumed().withName("survey-source")
                                 .withTimestampExtractor(new EventTimeExtractor<SurveyResponse>(
                                         SurveyResponse::getOccurredAt)))
-                .process(() -> new SurveyIntake(settings, observer), Named.as(SurveyIntake.NAME),
-                        SurveyIntake.SEEN_STORE);
-        Map<String, KStream<String, Intake>> routes = intake.split(Named.as("survey-"))
+                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
+                        Named.as(INTAKE.name()), SEEN_STORE);
+        Map<String, KStream<String, Intake<SurveyResponse>>> routes = intake.split(Named.as("survey-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("fresh"));
         routes.get("survey-rejected")
-                .mapValues(value -> ((Rejected) value).deadLetter(), Named.as("survey-dead-letters"))
+                .mapValues(value -> ((Rejected<SurveyResponse>) value).deadLetter(), Named.as("survey-dead-letters"))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced()
                         .withName("survey-dead-letter-sink"));
 

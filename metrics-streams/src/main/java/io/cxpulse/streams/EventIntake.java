@@ -1,0 +1,132 @@
+package io.cxpulse.streams;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.DeadLetterReason;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The first step for every kind of event, on the input partitions: dead-letters what cannot be decoded, what
+ * breaks the event contract, and what is later than the grace period; drops an event whose eventId was already
+ * counted (in a window store of eventIds by event time, kept for the deduplication retention); passes on the
+ * rest, each once, timestamped with its event time.
+ *
+ * @param <E> the event type
+ */
+public final class EventIntake<E> implements Processor<String, Decoded<E>, String, EventIntake.Intake<E>> {
+
+    /** What became of an event. */
+    public sealed interface Intake<E> permits Fresh, Rejected {
+    }
+
+    /** An event counted for the first time. */
+    public record Fresh<E>(E event) implements Intake<E> {
+    }
+
+    /** A record for the dead-letter topic. */
+    public record Rejected<E>(DeadLetter deadLetter) implements Intake<E> {
+    }
+
+    /** What the intake reports, for metrics: called on stream threads, so it must not block. */
+    public interface Observer<E> {
+        /** An event counted for the first time (after deduplication). */
+        void counted(E event);
+
+        /** An event whose eventId was already counted. */
+        void duplicate();
+
+        /** A record sent to the dead-letter topic; LATE_EVENT ones are the late events. */
+        void deadLettered(DeadLetterReason reason);
+    }
+
+    /**
+     * How to read one event type.
+     *
+     * @param name       the processor's name, also the dead letters' {@code processor}
+     * @param seenStore  the window store of eventIds already counted
+     * @param violation  why a decoded event breaks the contract, or null when it holds; it must check that the
+     *                   eventId and occurredAt are there
+     * @param eventId    the event's id
+     * @param occurredAt the event's time
+     */
+    public record Kind<E>(String name, String seenStore, Function<E, String> violation, Function<E, String> eventId,
+            Function<E, Instant> occurredAt) {
+    }
+
+    private final Kind<E> kind;
+    private final Duration grace;
+    private final Duration dedupRetention;
+    private final Observer<? super E> observer;
+    private ProcessorContext<String, Intake<E>> context;
+    private WindowStore<String, Long> seen;
+
+    public EventIntake(Kind<E> kind, Duration grace, Duration dedupRetention, Observer<? super E> observer) {
+        this.kind = kind;
+        this.grace = grace;
+        this.dedupRetention = dedupRetention;
+        this.observer = observer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Intake<E>> context) {
+        this.context = context;
+        this.seen = context.getStateStore(kind.seenStore());
+    }
+
+    @Override
+    public void process(Record<String, Decoded<E>> record) {
+        Decoded<E> decoded = record.value();
+        if (decoded == null || !decoded.ok()) {
+            String cause = decoded == null ? "no value" : DeadLetters.describe(decoded.error());
+            reject(record, DeadLetterReason.UNDECODABLE, cause);
+            return;
+        }
+        E event = decoded.value();
+        String violation = kind.violation().apply(event);
+        if (violation != null) {
+            reject(record, DeadLetterReason.CONTRACT_VIOLATION, violation);
+            return;
+        }
+        Instant occurredAt = kind.occurredAt().apply(event);
+        long eventTime = occurredAt.toEpochMilli();
+        long streamTime = context.currentStreamTimeMs();
+        if (eventTime < streamTime - grace.toMillis()) {
+            reject(record, DeadLetterReason.LATE_EVENT, "occurredAt " + occurredAt + " is "
+                    + Duration.ofMillis(streamTime - eventTime) + " behind stream time "
+                    + Instant.ofEpochMilli(streamTime) + ", beyond the grace period of " + grace);
+            return;
+        }
+        String eventId = kind.eventId().apply(event);
+        if (alreadySeen(eventId, eventTime)) {
+            observer.duplicate();
+            return;
+        }
+        seen.put(eventId, eventTime, eventTime);
+        observer.counted(event);
+        context.forward(record.withValue((Intake<E>) new Fresh<>(event)).withTimestamp(eventTime));
+    }
+
+    private boolean alreadySeen(String eventId, long eventTime) {
+        long retention = dedupRetention.toMillis();
+        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, Math.max(0, eventTime - retention),
+                eventTime + retention)) {
+            return earlier.hasNext();
+        }
+    }
+
+    private void reject(Record<String, Decoded<E>> record, DeadLetterReason reason, String cause) {
+        Decoded<E> decoded = record.value();
+        DeadLetter deadLetter = DeadLetters.of(context, record, decoded == null ? null : decoded.raw(),
+                decoded == null ? -1 : decoded.kafkaTimestamp(), reason, cause, kind.name());
+        observer.deadLettered(reason);
+        context.forward(record.withValue((Intake<E>) new Rejected<E>(deadLetter)));
+    }
+}

@@ -1,0 +1,34 @@
+package io.cxpulse.streams.ticket;
+
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.EventContract;
+
+/**
+ * The rules of the event contract that a decodable ticket event can still break, when its producer bypassed
+ * ingest: what ingest would have refused.
+ */
+public final class TicketContract {
+    private TicketContract() {
+    }
+
+    /** Why {@code event} breaks the contract, or null when it holds. */
+    public static String violation(TicketEvent event) {
+        String common = EventContract.commonViolation(event.getEventId(), event.getOccurredAt(),
+                event.getCustomerId());
+        if (common != null) {
+            return common;
+        }
+        if (event.getTicketId() == null || event.getTicketId().isBlank()) {
+            return "ticketId is missing";
+        }
+        if (event.getType() == null || event.getType() == TicketEventType.UNKNOWN) {
+            return "type " + event.getType() + " is not a ticket event type this version knows";
+        }
+        if (event.getPriority() == null || event.getPriority() == TicketPriority.UNKNOWN) {
+            return "priority " + event.getPriority() + " is not LOW, NORMAL, HIGH or URGENT";
+        }
+        return null;
+    }
+}
