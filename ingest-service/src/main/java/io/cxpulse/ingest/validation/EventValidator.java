@@ -214,7 +214,10 @@ public final class EventValidator {
         }
     }
 
-    /** The fields of one event type, and the record positions of the fields ingest stamps. */
+    /**
+     * The fields of one event type, the record positions of the fields ingest stamps, and the slot of the field
+     * that is the Kafka key.
+     */
     private record Fields(Map<String, Field> byName, List<Field> all, int eventId, int receivedAt, int source,
             int key) {
     }
