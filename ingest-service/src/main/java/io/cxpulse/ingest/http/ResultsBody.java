@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
+import io.cxpulse.ingest.validation.EventValidator;
 import io.cxpulse.ingest.validation.EventValidator.Accepted;
 import io.cxpulse.ingest.validation.EventValidator.Rejected;
 import io.cxpulse.ingest.validation.EventValidator.Result;
@@ -17,7 +18,8 @@ import io.cxpulse.ingest.validation.FieldError;
 /**
  * The body of an ingest answer, {@code {accepted, rejected, results:[{index, eventId, status, errors}]}}, as
  * UTF-8 JSON. An accepted event's entry, the common case, is copied from fixed bytes around its index and its
- * id; a rejected one's is written by Jackson, which escapes whatever the caller sent.
+ * id (a canonical UUID, which needs no escaping); a rejected one's is written by Jackson, which escapes whatever
+ * the caller sent.
  */
 public final class ResultsBody {
     private static final JsonFactory JSON = new JsonFactory();
@@ -41,7 +43,7 @@ public final class ResultsBody {
                 out.append(',');
             }
             Result result = results.get(i);
-            if (result instanceof Accepted && isPlainId(result.eventId())) {
+            if (result instanceof Accepted && result.eventId() != null && EventValidator.isUuid(result.eventId())) {
                 writeAccepted(out, i, result.eventId());
             } else {
                 writeWithJackson(out, i, result);
@@ -92,20 +94,6 @@ public final class ResultsBody {
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
         }
-    }
-
-    /** Whether {@code id} needs no escaping: hex digits and dashes, as every UUID the validator lets through. */
-    private static boolean isPlainId(String id) {
-        if (id == null || id.length() > 36) {
-            return false;
-        }
-        for (int c = 0; c < id.length(); c++) {
-            char ch = id.charAt(c);
-            if (!(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F' || ch == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static byte[] ascii(String text) {

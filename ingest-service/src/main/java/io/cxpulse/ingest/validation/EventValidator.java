@@ -482,7 +482,7 @@ public final class EventValidator {
     }
 
     /** Whether {@code text} is a UUID in its canonical 8-4-4-4-12 hex form. */
-    static boolean isUuid(String text) {
+    public static boolean isUuid(String text) {
         if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
                 || text.charAt(23) != '-') {
             return false;

@@ -30,7 +30,8 @@ class ResultsBodyTest {
                         new FieldError("score", "must be between 0 and 10 for NPS, was 11", Reason.OUT_OF_RANGE),
                         new FieldError("comment\n", "tab\there", Reason.WRONG_TYPE))),
                 accepted(third),
-                new Rejected(null, List.of(new FieldError("", "each event must be a JSON object", Reason.NOT_AN_OBJECT))));
+                new Rejected(null, List.of(
+                        new FieldError("", "each event must be a JSON object", Reason.NOT_AN_OBJECT))));
 
         JsonNode body = JSON.readTree(ResultsBody.write(results, 2));
 
