@@ -94,9 +94,9 @@ public final class TicketLifecycle {
             waiting.add(event);
             return refused;
         }
+        boolean opens = openedAt == null; // only an OPENED gets here on a ticket not yet opened
         applyKnown(event, refused);
-        if (event.getType() == TicketEventType.OPENED && openedEventId.equals(event.getEventId())
-                && !waiting.isEmpty()) {
+        if (opens && !waiting.isEmpty()) {
             List<TicketEvent> held = new ArrayList<>(waiting);
             waiting.clear();
             held.sort(Comparator.comparing(TicketEvent::getOccurredAt));
