@@ -9,7 +9,6 @@ import io.cxpulse.avro.DeadLetterReason;
 
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /** Builds the {@link DeadLetter} for the record a processor is working on, with its coordinates. */
 public final class DeadLetters {
@@ -24,18 +23,24 @@ public final class DeadLetters {
      */
     public static DeadLetter of(ProcessorContext<?, ?> context, Record<String, ?> record, byte[] value,
             long kafkaTimestamp, DeadLetterReason reason, String cause, String processor) {
-        RecordMetadata metadata = context.recordMetadata().orElse(null);
+        return of(RecordOrigin.of(context, value, kafkaTimestamp), record.key(), reason, cause, processor,
+                context.currentSystemTimeMs());
+    }
+
+    /** The dead letter for the record read at {@code origin} under {@code key}, failed at {@code failedAt}. */
+    public static DeadLetter of(RecordOrigin origin, String key, DeadLetterReason reason, String cause,
+            String processor, long failedAt) {
         return DeadLetter.newBuilder()
-                .setOriginalTopic(metadata == null ? "" : metadata.topic())
-                .setOriginalPartition(metadata == null ? -1 : metadata.partition())
-                .setOriginalOffset(metadata == null ? -1 : metadata.offset())
-                .setOriginalTimestamp(kafkaTimestamp < 0 ? null : Instant.ofEpochMilli(kafkaTimestamp))
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setOriginalTopic(origin.topic())
+                .setOriginalPartition(origin.partition())
+                .setOriginalOffset(origin.offset())
+                .setOriginalTimestamp(origin.timestamp() < 0 ? null : Instant.ofEpochMilli(origin.timestamp()))
+                .setKey(key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
+                .setValue(origin.value() == null ? null : ByteBuffer.wrap(origin.value()))
                 .setReason(reason)
                 .setCause(cause.length() > MAX_CAUSE ? cause.substring(0, MAX_CAUSE) + "..." : cause)
                 .setProcessor(processor)
-                .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setFailedAt(Instant.ofEpochMilli(failedAt))
                 .build();
     }
 

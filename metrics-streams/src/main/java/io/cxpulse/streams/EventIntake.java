@@ -2,6 +2,7 @@ package io.cxpulse.streams;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.cxpulse.avro.DeadLetter;
@@ -27,8 +28,11 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
     public sealed interface Intake<E> permits Fresh, Rejected {
     }
 
-    /** An event counted for the first time. */
-    public record Fresh<E>(E event) implements Intake<E> {
+    /**
+     * An event counted for the first time, with the bytes and Kafka timestamp it had on its topic (so that a later
+     * step can still dead-letter it as it was).
+     */
+    public record Fresh<E>(E event, byte[] raw, long kafkaTimestamp) implements Intake<E> {
     }
 
     /** A record for the dead-letter topic. */
@@ -52,12 +56,12 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
      *
      * @param name       the processor's name, also the dead letters' {@code processor}
      * @param seenStore  the window store of eventIds already counted
-     * @param violation  why a decoded event breaks the contract, or null when it holds; it must check that the
-     *                   eventId and occurredAt are there
+     * @param violation  why a decoded event under its record key breaks the contract, or null when it holds; it
+     *                   must check that the eventId and occurredAt are there
      * @param eventId    the event's id
      * @param occurredAt the event's time
      */
-    public record Kind<E>(String name, String seenStore, Function<E, String> violation, Function<E, String> eventId,
+    public record Kind<E>(String name, String seenStore, BiFunction<String, E, String> violation, Function<E, String> eventId,
             Function<E, Instant> occurredAt) {
     }
 
@@ -90,7 +94,7 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
             return;
         }
         E event = decoded.value();
-        String violation = kind.violation().apply(event);
+        String violation = kind.violation().apply(record.key(), event);
         if (violation != null) {
             reject(record, DeadLetterReason.CONTRACT_VIOLATION, violation);
             return;
@@ -111,7 +115,7 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
         }
         seen.put(eventId, eventTime, eventTime);
         observer.counted(event);
-        context.forward(record.withValue((Intake<E>) new Fresh<>(event)).withTimestamp(eventTime));
+        context.forward(record.withValue((Intake<E>) new Fresh<>(event, decoded.raw(), decoded.kafkaTimestamp())).withTimestamp(eventTime));
     }
 
     private boolean alreadySeen(String eventId, long eventTime) {

@@ -11,9 +11,12 @@ import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
 import io.cxpulse.streams.metrics.SurveyMetrics;
+import io.cxpulse.streams.metrics.TicketMetrics;
 import io.cxpulse.streams.query.Problems;
 import io.cxpulse.streams.query.QueryApi;
+import io.cxpulse.streams.query.TicketQueries;
 import io.cxpulse.streams.survey.SurveyTopology;
+import io.cxpulse.streams.ticket.TicketTopology;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -45,6 +48,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final SurveyMetrics surveyMetrics;
+    private final TicketMetrics ticketMetrics;
     private final Javalin http;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -56,6 +60,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.surveyMetrics = new SurveyMetrics(registry, config.topN());
+        this.ticketMetrics = new TicketMetrics(registry, config.topN());
         this.http = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jetty.defaultHost = config.host();
@@ -70,6 +75,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         }
         StreamsBuilder builder = new StreamsBuilder();
         SurveyTopology.build(builder, topics, config.survey(), surveyMetrics);
+        TicketTopology.build(builder, topics, config.tickets(), ticketMetrics);
         Topology topology = builder.build();
         LOG.info("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, properties(self));
@@ -84,7 +90,8 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        routes(new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)));
+        routes(new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)),
+                new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)));
     }
 
     /** Starts the HTTP server and the Streams application (which restores its state before it runs). */
@@ -133,14 +140,14 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
 
     private void createTopics(Topics topics) {
         try (Admin admin = Admin.create(KafkaTopics.adminConfig(config.kafka()))) {
-            KafkaTopics.create(admin, List.of(topics.surveyResponses().name(), topics.surveyAggregates().name(),
-                    topics.alerts().name(), topics.deadLetters().name()), config.topicPartitions(),
+            KafkaTopics.create(admin, topics.all(), config.topicPartitions(),
                     Duration.ofSeconds(30));
         }
     }
 
-    private void routes(QueryApi queries) {
+    private void routes(QueryApi queries, TicketQueries tickets) {
         queries.routes(http);
+        tickets.routes(http);
         http.get("/health/live", ctx -> Problems.json(ctx, 200, Map.of("status", "UP")));
         http.get("/health/ready", ctx -> {
             KafkaStreams.State state = streams.state();
@@ -152,6 +159,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         });
         http.get("/metrics", ctx -> {
             surveyMetrics.refreshGauges();
+            ticketMetrics.refreshGauges();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
         });
         http.error(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found", "No resource at " + ctx.path(),

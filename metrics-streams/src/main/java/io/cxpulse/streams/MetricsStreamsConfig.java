@@ -1,16 +1,20 @@
 package io.cxpulse.streams;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.streams.survey.DetractorAlertRule;
 import io.cxpulse.streams.survey.SurveySettings;
+import io.cxpulse.streams.ticket.TicketSettings;
 
 import org.apache.kafka.common.config.ConfigException;
 
@@ -30,20 +34,32 @@ import org.apache.kafka.common.config.ConfigException;
  * survey.hour.retention       P35D                 how long hour buckets are kept
  * survey.combine.interval     PT0.1S               how often new responses cross to the tasks that own their keys
  * survey.emit.interval        PT1S                 how often changed aggregates are emitted
+ * ticket.grace               PT1H                 likewise for ticket events; a duration is final (reported) once
+ *                                                  stream time minus grace has passed it
+ * ticket.dedup.retention      P7D
+ * ticket.retention            P35D                 how long a ticket is kept after its latest event
+ * ticket.minute.retention     P2D
+ * ticket.hour.retention       P35D
+ * ticket.settle.interval      PT1S                 how often tickets that fell due are settled
+ * ticket.emit.interval        PT1S                 how often changed duration windows are summed
+ * ticket.target.urgent        PT15M                first-response target per priority ("none" for no target)
+ * ticket.target.high          PT1H
+ * ticket.target.normal        PT4H
+ * ticket.target.low           PT24H
  * alerts.z                    3                    standard errors above the 7-day share that open an alert
  * alerts.resolve.z            1                    at or below this an open alert resolves
  * alerts.min.responses        30                   the fewest responses in the hour to alert on
  * metrics.top.n               20                   segments with their own label; the rest are "other"
  * topics.create               true                 create the output topics at start
  * topics.partitions           6
- * topic.survey-responses      cx.survey-responses.v1   (likewise topic.survey-aggregates, topic.alerts,
- *                                                  topic.dead-letter)
+ * topic.survey-responses      cx.survey-responses.v1   (likewise topic.survey-aggregates,
+ *                                                  topic.ticket-events, topic.alerts, topic.dead-letter)
  * kafka.*                     kafka.bootstrap.servers=127.0.0.1:9092; any Streams or client setting
  * schema.registry.*           schema.registry.url=http://127.0.0.1:8081; Confluent client settings
  * </pre>
  */
 public record MetricsStreamsConfig(String host, int port, String applicationId, String stateDir,
-        String processingGuarantee, int streamThreads, SurveySettings survey, int topN, boolean createTopics,
+        String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets, int topN, boolean createTopics,
         int topicPartitions, Map<String, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
 
     /** The defaults, the bottom layer. */
@@ -61,6 +77,15 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("survey.hour.retention", "P35D");
         defaults.put("survey.combine.interval", "PT0.1S");
         defaults.put("survey.emit.interval", "PT1S");
+        defaults.put("ticket.grace", "PT1H");
+        defaults.put("ticket.dedup.retention", "P7D");
+        defaults.put("ticket.retention", "P35D");
+        defaults.put("ticket.minute.retention", "P2D");
+        defaults.put("ticket.hour.retention", "P35D");
+        defaults.put("ticket.settle.interval", "PT1S");
+        defaults.put("ticket.emit.interval", "PT1S");
+        TicketSettings.defaultTargets().forEach((priority, target) ->
+                defaults.put("ticket.target." + priority.name().toLowerCase(Locale.ROOT), target.toString()));
         defaults.put("alerts.z", "3");
         defaults.put("alerts.resolve.z", "1");
         defaults.put("alerts.min.responses", "30");
@@ -69,6 +94,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("topics.partitions", "6");
         defaults.put("topic.survey-responses", Topics.SURVEY_RESPONSES);
         defaults.put("topic.survey-aggregates", Topics.SURVEY_AGGREGATES);
+        defaults.put("topic.ticket-events", Topics.TICKET_EVENTS);
         defaults.put("topic.alerts", Topics.ALERTS);
         defaults.put("topic.dead-letter", Topics.DEAD_LETTERS);
         defaults.put("kafka.bootstrap.servers", "127.0.0.1:9092");
@@ -81,6 +107,24 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         Set<String> known = new HashSet<>(defaults().keySet());
         known.add("config.file");
         return config.unknownKeys(known, List.of("kafka.", "schema.registry."));
+    }
+
+    private static TicketSettings tickets(LayeredConfig config) {
+        Map<TicketPriority, Duration> targets = new EnumMap<>(TicketPriority.class);
+        for (TicketPriority priority : TicketSettings.defaultTargets().keySet()) {
+            String key = "ticket.target." + priority.name().toLowerCase(Locale.ROOT);
+            if (!config.string(key).equalsIgnoreCase("none")) {
+                targets.put(priority, config.positiveDuration(key));
+            }
+        }
+        try {
+            return new TicketSettings(config.duration("ticket.grace"), config.duration("ticket.dedup.retention"),
+                    config.duration("ticket.retention"), config.duration("ticket.minute.retention"),
+                    config.duration("ticket.hour.retention"), config.positiveDuration("ticket.settle.interval"),
+                    config.positiveDuration("ticket.emit.interval"), targets);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ticket.*: " + e.getMessage());
+        }
     }
 
     /** Parses and validates every setting; a bad value fails with a message naming its key. */
@@ -106,7 +150,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         }
         return new MetricsStreamsConfig(config.string("http.host"), config.integer("http.port", 0, 65_535),
                 config.string("application.id"), config.string("state.dir"), guarantee,
-                config.integer("num.stream.threads", 1, 64), survey, config.integer("metrics.top.n", 1, 1_000),
+                config.integer("num.stream.threads", 1, 64), survey, tickets(config), config.integer("metrics.top.n", 1, 1_000),
                 config.bool("topics.create"), config.integer("topics.partitions", 1, 10_000),
                 Map.copyOf(config.withPrefix("topic.", true)), new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));

@@ -1,11 +1,13 @@
 package io.cxpulse.streams;
 
+import java.util.List;
 import java.util.Map;
 
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroDeserializer;
 import io.cxpulse.schemas.serde.SpecificAvroSerde;
@@ -18,14 +20,17 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * @param surveyResponses  survey responses as ingest wrote them, decoded without failing on poison records
  * @param surveyAggregates rolling survey aggregates, keyed by dimension and window
+ * @param ticketEvents     ticket lifecycle events as ingest wrote them (keyed by ticketId), decoded likewise
  * @param alerts           detractor alerts as they open and resolve
  * @param deadLetters      records that could not be processed, with their coordinates
  */
 public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
-        Topic<String, SurveyAggregate> surveyAggregates, Topic<String, CxAlert> alerts,
+        Topic<String, SurveyAggregate> surveyAggregates, Topic<String, Decoded<TicketEvent>> ticketEvents,
+        Topic<String, CxAlert> alerts,
         Topic<String, DeadLetter> deadLetters) {
     public static final String SURVEY_RESPONSES = "cx.survey-responses.v1";
     public static final String SURVEY_AGGREGATES = "cx.survey-aggregates.v1";
+    public static final String TICKET_EVENTS = "cx.ticket-events.v1";
     public static final String ALERTS = "cx.alerts.v1";
     public static final String DEAD_LETTERS = "cx.dead-letter.v1";
 
@@ -38,21 +43,34 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
     }
 
     /**
-     * The topics, named by {@code names} where it has a name (keys survey-responses, survey-aggregates, alerts,
-     * dead-letter) and by default otherwise.
+     * The topics, named by {@code names} where it has a name (keys survey-responses, survey-aggregates,
+     * ticket-events, alerts, dead-letter) and by default otherwise.
      */
     public static Topics create(SchemaRegistryClient registry, Map<String, ?> serde, Map<String, String> names) {
-        DecodingSerde<SurveyResponse> responses = new DecodingSerde<>(new AvroDeserializer<>(registry,
-                SurveyResponse.class));
-        responses.configure(serde, false);
         return new Topics(
-                new Topic<>(names.getOrDefault("survey-responses", SURVEY_RESPONSES), Serdes.String(), responses),
+                new Topic<>(names.getOrDefault("survey-responses", SURVEY_RESPONSES), Serdes.String(),
+                        decoding(SurveyResponse.class, registry, serde)),
                 new Topic<>(names.getOrDefault("survey-aggregates", SURVEY_AGGREGATES), Serdes.String(),
                         avro(SurveyAggregate.class, registry, serde)),
+                new Topic<>(names.getOrDefault("ticket-events", TICKET_EVENTS), Serdes.String(),
+                        decoding(TicketEvent.class, registry, serde)),
                 new Topic<>(names.getOrDefault("alerts", ALERTS), Serdes.String(),
                         avro(CxAlert.class, registry, serde)),
                 new Topic<>(names.getOrDefault("dead-letter", DEAD_LETTERS), Serdes.String(),
                         avro(DeadLetter.class, registry, serde)));
+    }
+
+    private static <T extends SpecificRecord> DecodingSerde<T> decoding(Class<T> type,
+            SchemaRegistryClient registry, Map<String, ?> serde) {
+        DecodingSerde<T> decoding = new DecodingSerde<>(new AvroDeserializer<>(registry, type));
+        decoding.configure(serde, false);
+        return decoding;
+    }
+
+    /** Every topic metrics-streams reads or writes. */
+    public List<String> all() {
+        return List.of(surveyResponses.name(), surveyAggregates.name(), ticketEvents.name(), alerts.name(),
+                deadLetters.name());
     }
 
     private static <T extends SpecificRecord> SpecificAvroSerde<T> avro(Class<T> type, SchemaRegistryClient registry,

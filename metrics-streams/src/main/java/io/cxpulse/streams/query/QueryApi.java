@@ -247,12 +247,12 @@ public final class QueryApi {
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String param(Context ctx, String name, String fallback) {
+    static String param(Context ctx, String name, String fallback) {
         String value = ctx.queryParam(name);
         return value == null ? fallback : value;
     }
 
-    private static Long at(Context ctx) {
+    static Long at(Context ctx) {
         String text = ctx.queryParam("at");
         if (text == null) {
             return null;

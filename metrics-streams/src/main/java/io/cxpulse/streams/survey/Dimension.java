@@ -128,7 +128,7 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
     public record Keyed(SurveyMetric metric, Dimension dimension) {
     }
 
-    static String escape(String value) {
+    public static String escape(String value) {
         StringBuilder escaped = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -142,7 +142,7 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
         return escaped.toString();
     }
 
-    static String unescape(String value) {
+    public static String unescape(String value) {
         return value.replace("%7C", "|").replace("%3D", "=").replace("%25", "%");
     }
 }

@@ -41,7 +41,7 @@ public final class SurveyTopology {
     static final String SEEN_STORE = "survey-seen-event-ids";
     /** How the intake reads survey responses. */
     static final EventIntake.Kind<SurveyResponse> INTAKE = new EventIntake.Kind<>("survey-intake", SEEN_STORE,
-            SurveyContract::violation, SurveyResponse::getEventId, SurveyResponse::getOccurredAt);
+            (key, response) -> SurveyContract.violation(response), SurveyResponse::getEventId, SurveyResponse::getOccurredAt);
 
     private SurveyTopology() {
     }

@@ -3,6 +3,8 @@ package io.cxpulse.streams.ticket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
@@ -54,6 +56,59 @@ public final class DurationSketch {
     /** Adds every duration of {@code other} to this one. */
     public void merge(DurationSketch other) {
         sketch.mergeWith(other.sketch);
+    }
+
+    /**
+     * This sketch with every duration of {@code taken} taken back out, bin by bin: {@code taken} must hold only
+     * durations that were added to this one (a full resolution that a later one superseded). Both share the index
+     * mapping, so the result is what a sketch of the remaining durations would be.
+     */
+    public DurationSketch minus(DurationSketch taken) {
+        if (taken.sketch.isEmpty()) {
+            return copy();
+        }
+        Map<Integer, Double> bins = bins();
+        taken.sketch.getPositiveValueStore().forEach((index, count) -> bins.merge(index, -count, Double::sum));
+        DDSketch rest = newSketch();
+        bins.forEach((index, count) -> {
+            if (count > 0.5) {
+                rest.getPositiveValueStore().add(index, count);
+            }
+        });
+        double zeros = zeros(sketch) - zeros(taken.sketch);
+        if (zeros > 0.5) {
+            rest.accept(0, zeros);
+        }
+        return new DurationSketch(rest);
+    }
+
+    /** Equal when both hold the same count in every bin (so their quantiles agree). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DurationSketch that && sketch.getCount() == that.sketch.getCount()
+                && bins().equals(that.bins());
+    }
+
+    @Override
+    public int hashCode() {
+        return bins().hashCode();
+    }
+
+    private Map<Integer, Double> bins() {
+        Map<Integer, Double> bins = new TreeMap<>();
+        sketch.getPositiveValueStore().forEach((index, count) -> bins.merge(index, count, Double::sum));
+        return bins;
+    }
+
+    /** How many durations fell below the smallest indexable value (zero durations, in practice). */
+    private static double zeros(DDSketch sketch) {
+        return sketch.getCount() - sketch.getPositiveValueStore().getTotalCount()
+                - sketch.getNegativeValueStore().getTotalCount();
+    }
+
+    /** An independent copy. */
+    public DurationSketch copy() {
+        return new DurationSketch(sketch.copy());
     }
 
     /** How many durations were added. */

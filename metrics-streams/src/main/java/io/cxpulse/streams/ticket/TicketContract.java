@@ -13,6 +13,20 @@ public final class TicketContract {
     private TicketContract() {
     }
 
+    /**
+     * Why {@code event}, read under record key {@code key}, breaks the contract, or null when it holds. The topic is
+     * keyed by ticketId so that a ticket's events meet in one partition; an event under another key could be
+     * applied to a ticket state that never sees the rest of its events.
+     */
+    public static String violation(String key, TicketEvent event) {
+        String violation = violation(event);
+        if (violation == null && !event.getTicketId().equals(key)) {
+            return "the record key " + (key == null ? "is missing" : "'" + key + "' is not")
+                    + " the ticketId '" + event.getTicketId() + "': ticket events are keyed by ticketId";
+        }
+        return violation;
+    }
+
     /** Why {@code event} breaks the contract, or null when it holds. */
     public static String violation(TicketEvent event) {
         String common = EventContract.commonViolation(event.getEventId(), event.getOccurredAt(),

@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.RecordOrigin;
 
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -42,6 +44,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * ticket's OPENED. An event on a ticket whose OPENED has not been seen waits, in case the OPENED arrives within
  * the grace period; once that has passed it is refused as an event on an unknown ticket.
  *
+ * <p>A first-response target (per priority) is breached when the ticket has neither an agent reply nor a
+ * resolution nor a close by OPENED plus the target; the breach is reported once, when it is final (no reply before
+ * the deadline can still arrive), and its end once the ticket is answered.
+ *
  * <p>Deduplication by eventId happens before this class: every event given to it counts.
  */
 public final class TicketLifecycle {
@@ -61,13 +67,29 @@ public final class TicketLifecycle {
     private String queue;
     private TicketEventType status;
     private Instant statusAt;
-    private final List<TicketEvent> waiting = new ArrayList<>();
+    private Instant firstClosedAt;
+    private final List<Held> waiting = new ArrayList<>();
     private boolean firstResponseReported;
     private boolean firstResolutionReported;
-    private Instant fullResolutionReportedFor;
+    private Settled reportedFull;
+    private Instant breachDeadline;
+    private boolean breachAnswered;
+    private boolean slaChecked;
 
-    /** A duration that has become final, placed at the event time that completed it. */
-    public record Settled(Kind kind, Duration duration, Instant at, boolean supersedes) {
+    /** The attributes a duration is counted under, and the ticket's reopen and one-touch state at the time. */
+    public record Facets(Channel channel, TicketPriority priority, String queue, boolean reopened, boolean oneTouch) {
+    }
+
+    /**
+     * A duration that has become final, placed at the event time that completed it, with the facets it counts
+     * under. A full resolution that replaces one reported earlier (the ticket was reopened and resolved again)
+     * carries the one it supersedes, so that it can be taken back out of its window.
+     */
+    public record Settled(Kind kind, Duration duration, Instant at, Facets facets, Settled superseded) {
+        /** Whether it replaces an earlier full resolution. */
+        public boolean supersedes() {
+            return superseded != null;
+        }
     }
 
     /** The durations a ticket reports. */
@@ -75,12 +97,30 @@ public final class TicketLifecycle {
         FIRST_RESPONSE, FIRST_RESOLUTION, FULL_RESOLUTION
     }
 
-    /** An event that describes an impossible sequence, and why. */
-    public record Refused(TicketEvent event, String reason) {
+    /** An event that describes an impossible sequence, where it was read, and why. */
+    public record Refused(TicketEvent event, RecordOrigin origin, String reason) {
     }
 
-    /** What {@link #settle} found: durations newly final, and waiting events refused. */
-    public record Settlement(List<Settled> settled, List<Refused> refused) {
+    /** An event that waits for its ticket's OPENED, with where it was read. */
+    private record Held(TicketEvent event, RecordOrigin origin) {
+    }
+
+    /**
+     * A first-response target that was breached, or a breach that ended.
+     *
+     * @param deadline   OPENED plus the target
+     * @param target     the target of the ticket's priority
+     * @param answeredAt null when the breach is reported; when its end is, the time of the first reply,
+     *                   resolution or close
+     */
+    public record Breach(Instant deadline, Duration target, Instant answeredAt) {
+        public boolean ended() {
+            return answeredAt != null;
+        }
+    }
+
+    /** What {@link #settle} found: durations newly final, waiting events refused, and a breach or its end. */
+    public record Settlement(List<Settled> settled, List<Refused> refused, Breach breach) {
     }
 
     /**
@@ -88,37 +128,37 @@ public final class TicketLifecycle {
      *
      * @return the events refused as impossible: this one, or waiting ones that its OPENED shows to be impossible
      */
-    public List<Refused> apply(TicketEvent event) {
+    public List<Refused> apply(TicketEvent event, RecordOrigin origin) {
         List<Refused> refused = new ArrayList<>();
         if (openedAt == null && event.getType() != TicketEventType.OPENED) {
-            waiting.add(event);
+            waiting.add(new Held(event, origin));
             return refused;
         }
         boolean opens = openedAt == null; // only an OPENED gets here on a ticket not yet opened
-        applyKnown(event, refused);
+        applyKnown(event, origin, refused);
         if (opens && !waiting.isEmpty()) {
-            List<TicketEvent> held = new ArrayList<>(waiting);
+            List<Held> held = new ArrayList<>(waiting);
             waiting.clear();
-            held.sort(Comparator.comparing(TicketEvent::getOccurredAt));
-            for (TicketEvent earlier : held) {
-                applyKnown(earlier, refused);
+            held.sort(Comparator.comparing(h -> h.event().getOccurredAt()));
+            for (Held earlier : held) {
+                applyKnown(earlier.event(), earlier.origin(), refused);
             }
         }
         return refused;
     }
 
-    private void applyKnown(TicketEvent event, List<Refused> refused) {
+    private void applyKnown(TicketEvent event, RecordOrigin origin, List<Refused> refused) {
         Instant at = event.getOccurredAt();
         if (event.getType() == TicketEventType.OPENED) {
             if (openedAt != null) {
-                refused.add(new Refused(event, "ticket " + event.getTicketId() + " was already OPENED at "
+                refused.add(new Refused(event, origin, "ticket " + event.getTicketId() + " was already OPENED at "
                         + openedAt + " (event " + openedEventId + ")"));
                 return;
             }
             openedAt = at;
             openedEventId = event.getEventId();
         } else if (at.isBefore(openedAt)) {
-            refused.add(new Refused(event, event.getType() + " at " + at + " is timestamped before ticket "
+            refused.add(new Refused(event, origin, event.getType() + " at " + at + " is timestamped before ticket "
                     + event.getTicketId() + " was OPENED at " + openedAt));
             return;
         }
@@ -135,8 +175,9 @@ public final class TicketLifecycle {
                 reopenCount++;
                 lastReopenedAt = max(lastReopenedAt, at);
             }
+            case CLOSED -> firstClosedAt = min(firstClosedAt, at);
             default -> {
-                // OPENED, CUSTOMER_REPLIED, CLOSED: only the status and attributes below
+                // OPENED, CUSTOMER_REPLIED: only the status and attributes below
             }
         }
         if (statusAt == null || !at.isBefore(statusAt)) {
@@ -154,42 +195,124 @@ public final class TicketLifecycle {
 
     /**
      * The durations that have become final by {@code streamTime} with {@code grace}, each reported once (a full
-     * resolution again when it moved), and the waiting events whose OPENED can no longer arrive.
+     * resolution again when it moved), the waiting events whose OPENED can no longer arrive, and a first-response
+     * breach against {@code targets} (by priority; a priority without one has no target) or its end.
      */
-    public Settlement settle(Instant streamTime, Duration grace) {
+    public Settlement settle(Instant streamTime, Duration grace, Map<TicketPriority, Duration> targets) {
         Instant closed = streamTime.minus(grace);
         List<Settled> settled = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         if (openedAt == null) {
-            waiting.removeIf(event -> {
+            waiting.removeIf(held -> {
+                TicketEvent event = held.event();
                 if (event.getOccurredAt().isBefore(closed)) {
-                    refused.add(new Refused(event, event.getType() + " on ticket " + event.getTicketId()
-                            + ", which has no OPENED event within the grace period of " + grace));
+                    refused.add(new Refused(event, held.origin(), event.getType() + " on ticket "
+                            + event.getTicketId() + ", which has no OPENED event within the grace period of "
+                            + grace));
                     return true;
                 }
                 return false;
             });
-            return new Settlement(settled, refused);
+            return new Settlement(settled, refused, null);
         }
         if (!firstResponseReported && firstAgentReplyAt != null && firstAgentReplyAt.isBefore(closed)) {
             firstResponseReported = true;
             settled.add(new Settled(Kind.FIRST_RESPONSE, Duration.between(openedAt, firstAgentReplyAt),
-                    firstAgentReplyAt, false));
+                    firstAgentReplyAt, facets(), null));
         }
         if (!firstResolutionReported && firstResolvedAt != null && firstResolvedAt.isBefore(closed)) {
             firstResolutionReported = true;
             settled.add(new Settled(Kind.FIRST_RESOLUTION, Duration.between(openedAt, firstResolvedAt),
-                    firstResolvedAt, false));
+                    firstResolvedAt, facets(), null));
         }
+        if (fullResolutionPending() && lastResolvedAt.isBefore(closed)) {
+            Settled full = new Settled(Kind.FULL_RESOLUTION, Duration.between(openedAt, lastResolvedAt),
+                    lastResolvedAt, facets(), reportedFull);
+            reportedFull = new Settled(full.kind(), full.duration(), full.at(), full.facets(), null);
+            settled.add(full);
+        }
+        return new Settlement(settled, refused, breach(closed, targets));
+    }
+
+    private boolean fullResolutionPending() {
         boolean resolvedNow = lastResolvedAt != null
                 && (lastReopenedAt == null || lastReopenedAt.isBefore(lastResolvedAt));
-        if (resolvedNow && lastResolvedAt.isBefore(closed) && !lastResolvedAt.equals(fullResolutionReportedFor)) {
-            boolean supersedes = fullResolutionReportedFor != null;
-            fullResolutionReportedFor = lastResolvedAt;
-            settled.add(new Settled(Kind.FULL_RESOLUTION, Duration.between(openedAt, lastResolvedAt),
-                    lastResolvedAt, supersedes));
+        return resolvedNow && (reportedFull == null || !lastResolvedAt.equals(reportedFull.at()));
+    }
+
+    private Breach breach(Instant closed, Map<TicketPriority, Duration> targets) {
+        if (breachDeadline != null) {
+            Instant answered = answeredAt();
+            if (!breachAnswered && answered != null) {
+                breachAnswered = true;
+                return new Breach(breachDeadline, Duration.between(openedAt, breachDeadline), answered);
+            }
+            return null;
         }
-        return new Settlement(settled, refused);
+        Duration target = priority == null ? null : targets.get(priority);
+        if (slaChecked || target == null) {
+            return null;
+        }
+        Instant deadline = openedAt.plus(target);
+        if (!deadline.isBefore(closed)) {
+            return null;
+        }
+        slaChecked = true;
+        Instant answered = answeredAt();
+        if (answered != null && !answered.isAfter(deadline)) {
+            return null;
+        }
+        breachDeadline = deadline;
+        return new Breach(deadline, target, null);
+    }
+
+    /** The first agent reply, resolution or close, or null. */
+    private Instant answeredAt() {
+        return min(min(firstAgentReplyAt, firstResolvedAt), firstClosedAt);
+    }
+
+    /**
+     * The earliest stream time at which {@link #settle} could report something that it would not report now:
+     * a duration or a waiting event's refusal when it becomes final, or the first-response deadline; MAX_VALUE
+     * when nothing waits.
+     */
+    public long nextDue(Duration grace, Map<TicketPriority, Duration> targets) {
+        long due = Long.MAX_VALUE;
+        long after = grace.toMillis() + 1;
+        if (openedAt == null) {
+            for (Held held : waiting) {
+                due = Math.min(due, held.event().getOccurredAt().toEpochMilli() + after);
+            }
+            return due;
+        }
+        if (!firstResponseReported && firstAgentReplyAt != null) {
+            due = Math.min(due, firstAgentReplyAt.toEpochMilli() + after);
+        }
+        if (!firstResolutionReported && firstResolvedAt != null) {
+            due = Math.min(due, firstResolvedAt.toEpochMilli() + after);
+        }
+        if (fullResolutionPending()) {
+            due = Math.min(due, lastResolvedAt.toEpochMilli() + after);
+        }
+        Duration target = priority == null ? null : targets.get(priority);
+        if (!slaChecked && breachDeadline == null && target != null) {
+            due = Math.min(due, openedAt.plus(target).toEpochMilli() + after);
+        }
+        return due;
+    }
+
+    /** Whether nothing is known of the ticket: not opened, and no event waits. */
+    public boolean isEmpty() {
+        return openedAt == null && waiting.isEmpty();
+    }
+
+    /** The event time of the ticket's latest event, or null before its OPENED. */
+    public Instant lastEventAt() {
+        return statusAt;
+    }
+
+    private Facets facets() {
+        return new Facets(channel, priority, queue, reopenCount > 0, oneTouch());
     }
 
     /** Whether the ticket is open and has no agent reply yet (false until its OPENED is seen). */
@@ -248,29 +371,47 @@ public final class TicketLifecycle {
     /**
      * Writes the whole state (for a state store and its changelog): a version, the times as nullable epoch
      * milliseconds, counts, attributes by symbol name (not ordinal, so that a symbol added to an enum keeps the
-     * others), the report marks, and the waiting events in Avro binary.
+     * others), the report marks, and the waiting events with their origins, the events in Avro binary.
      */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeByte(STATE_VERSION);
         for (Instant time : new Instant[] {openedAt, firstAgentReplyAt, firstResolvedAt, lastResolvedAt,
-                lastReopenedAt, statusAt, fullResolutionReportedFor}) {
+                lastReopenedAt, statusAt, firstClosedAt, breachDeadline}) {
             writeInstant(out, time);
         }
         out.writeInt(reopenCount);
         out.writeInt(agentReplyCount);
         writeString(out, openedEventId);
-        writeString(out, channel == null ? null : channel.name());
-        writeString(out, priority == null ? null : priority.name());
-        writeString(out, queue);
+        writeFacets(out, channel, priority, queue);
         writeString(out, status == null ? null : status.name());
         out.writeBoolean(firstResponseReported);
         out.writeBoolean(firstResolutionReported);
+        out.writeBoolean(breachAnswered);
+        out.writeBoolean(slaChecked);
+        out.writeBoolean(reportedFull != null);
+        if (reportedFull != null) {
+            out.writeLong(reportedFull.duration().toMillis());
+            out.writeLong(reportedFull.at().toEpochMilli());
+            Facets facets = reportedFull.facets();
+            writeFacets(out, facets.channel(), facets.priority(), facets.queue());
+            out.writeBoolean(facets.reopened());
+            out.writeBoolean(facets.oneTouch());
+        }
         out.writeInt(waiting.size());
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        for (TicketEvent event : waiting) {
-            EVENT_WRITER.write(event, encoder);
+        for (Held held : waiting) {
+            RecordOrigin origin = held.origin();
+            out.writeUTF(origin.topic());
+            out.writeInt(origin.partition());
+            out.writeLong(origin.offset());
+            out.writeLong(origin.timestamp());
+            out.writeInt(origin.value() == null ? -1 : origin.value().length);
+            if (origin.value() != null) {
+                out.write(origin.value());
+            }
+            EVENT_WRITER.write(held.event(), encoder);
+            encoder.flush();
         }
-        encoder.flush();
     }
 
     /** Reads what {@link #writeTo} wrote. */
@@ -286,25 +427,61 @@ public final class TicketLifecycle {
         ticket.lastResolvedAt = readInstant(in);
         ticket.lastReopenedAt = readInstant(in);
         ticket.statusAt = readInstant(in);
-        ticket.fullResolutionReportedFor = readInstant(in);
+        ticket.firstClosedAt = readInstant(in);
+        ticket.breachDeadline = readInstant(in);
         ticket.reopenCount = in.readInt();
         ticket.agentReplyCount = in.readInt();
         ticket.openedEventId = readString(in);
-        String channel = readString(in);
-        ticket.channel = channel == null ? null : Channel.valueOf(channel);
-        String priority = readString(in);
-        ticket.priority = priority == null ? null : TicketPriority.valueOf(priority);
-        ticket.queue = readString(in);
+        Facets attributes = readFacets(in, false);
+        ticket.channel = attributes.channel();
+        ticket.priority = attributes.priority();
+        ticket.queue = attributes.queue();
         String status = readString(in);
         ticket.status = status == null ? null : TicketEventType.valueOf(status);
         ticket.firstResponseReported = in.readBoolean();
         ticket.firstResolutionReported = in.readBoolean();
+        ticket.breachAnswered = in.readBoolean();
+        ticket.slaChecked = in.readBoolean();
+        if (in.readBoolean()) {
+            Duration duration = Duration.ofMillis(in.readLong());
+            Instant at = Instant.ofEpochMilli(in.readLong());
+            Facets facets = readFacets(in, true);
+            ticket.reportedFull = new Settled(Kind.FULL_RESOLUTION, duration, at, facets, null);
+        }
         int waiting = in.readInt();
         BinaryDecoder decoder = DecoderFactory.get().directBinaryDecoder(in, null);
         for (int i = 0; i < waiting; i++) {
-            ticket.waiting.add(EVENT_READER.read(null, decoder));
+            String topic = in.readUTF();
+            int partition = in.readInt();
+            long offset = in.readLong();
+            long timestamp = in.readLong();
+            int length = in.readInt();
+            byte[] value = length < 0 ? null : in.readNBytes(length);
+            if (value != null && value.length != length) {
+                throw new IOException("a waiting event's bytes end early");
+            }
+            TicketEvent event = EVENT_READER.read(null, decoder);
+            ticket.waiting.add(new Held(event, new RecordOrigin(topic, partition, offset, timestamp, value)));
         }
         return ticket;
+    }
+
+    private static void writeFacets(DataOutputStream out, Channel channel, TicketPriority priority, String queue)
+            throws IOException {
+        writeString(out, channel == null ? null : channel.name());
+        writeString(out, priority == null ? null : priority.name());
+        writeString(out, queue);
+    }
+
+    /** Reads the attributes {@link #writeFacets} wrote, then the two flags if {@code flags}. */
+    private static Facets readFacets(DataInputStream in, boolean flags) throws IOException {
+        String channel = readString(in);
+        String priority = readString(in);
+        String queue = readString(in);
+        boolean reopened = flags && in.readBoolean();
+        boolean oneTouch = flags && in.readBoolean();
+        return new Facets(channel == null ? null : Channel.valueOf(channel),
+                priority == null ? null : TicketPriority.valueOf(priority), queue, reopened, oneTouch);
     }
 
     private static void writeInstant(DataOutputStream out, Instant time) throws IOException {
@@ -330,10 +507,10 @@ public final class TicketLifecycle {
     }
 
     private static Instant min(Instant a, Instant b) {
-        return a == null || b.isBefore(a) ? b : a;
+        return a == null || b != null && b.isBefore(a) ? b : a;
     }
 
     private static Instant max(Instant a, Instant b) {
-        return a == null || b.isAfter(a) ? b : a;
+        return a == null || b != null && b.isAfter(a) ? b : a;
     }
 }

@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.RecordOrigin;
 import io.cxpulse.streams.ticket.TicketLifecycle.Kind;
 import io.cxpulse.streams.ticket.TicketLifecycle.Refused;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
@@ -26,6 +28,16 @@ import org.junit.jupiter.api.Test;
 
 class TicketLifecycleTest {
     private static final Duration GRACE = Duration.ofHours(1);
+    private static final Map<TicketPriority, Duration> NO_TARGETS = Map.of();
+    private static final RecordOrigin ORIGIN = new RecordOrigin("cx.ticket-events.v1", 0, 42, 7, new byte[] {1, 2});
+
+    /** What a test says of a settled duration: its kind, length, time, and whether it supersedes one. */
+    record Brief(Kind kind, Duration duration, Instant at, boolean supersedes) {
+    }
+
+    private static List<Brief> brief(List<Settled> settled) {
+        return settled.stream().map(s -> new Brief(s.kind(), s.duration(), s.at(), s.supersedes())).toList();
+    }
 
     /** The canonical ticket: opened 10:00, replied 10:30, resolved 12:00, reopened 13:00, resolved 15:00. */
     private static final List<TicketEvent> CANONICAL = List.of(
@@ -39,10 +51,10 @@ class TicketLifecycleTest {
 
         List<Settled> settled = run(ticket, CANONICAL);
 
-        assertThat(settled).containsExactly(
-                new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
-                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
-                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
+        assertThat(brief(settled)).containsExactly(
+                new Brief(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
+                new Brief(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
+                new Brief(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
         assertThat(ticket.reopenCount()).isEqualTo(1);
         assertThat(ticket.status()).isEqualTo(TicketEventType.RESOLVED);
         assertThat(ticket.oneTouch()).isFalse();
@@ -57,52 +69,52 @@ class TicketLifecycleTest {
 
         List<Settled> settled = run(ticket, arrival);
 
-        assertThat(settled).containsExactlyInAnyOrder(
-                new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
-                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
-                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
+        assertThat(brief(settled)).containsExactlyInAnyOrder(
+                new Brief(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
+                new Brief(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
+                new Brief(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
         assertThat(ticket.reopenCount()).isEqualTo(1);
     }
 
     @Test
     void shouldReportAFullResolutionAgainWhenTheTicketIsReopenedAfterItWasFinal() {
         TicketLifecycle ticket = new TicketLifecycle();
-        ticket.apply(event(TicketEventType.OPENED, "10:00"));
-        ticket.apply(event(TicketEventType.RESOLVED, "11:00"));
-        List<Settled> first = ticket.settle(at("12:30"), GRACE).settled();
-        ticket.apply(event(TicketEventType.REOPENED, "13:00"));
-        ticket.apply(event(TicketEventType.RESOLVED, "14:00"));
-        List<Settled> second = ticket.settle(at("16:00"), GRACE).settled();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
+        ticket.apply(event(TicketEventType.RESOLVED, "11:00"), ORIGIN);
+        List<Settled> first = ticket.settle(at("12:30"), GRACE, NO_TARGETS).settled();
+        ticket.apply(event(TicketEventType.REOPENED, "13:00"), ORIGIN);
+        ticket.apply(event(TicketEventType.RESOLVED, "14:00"), ORIGIN);
+        List<Settled> second = ticket.settle(at("16:00"), GRACE, NO_TARGETS).settled();
 
-        assertThat(first).containsExactly(
-                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(1), at("11:00"), false),
-                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(1), at("11:00"), false));
-        assertThat(second).containsExactly(
-                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(4), at("14:00"), true));
+        assertThat(brief(first)).containsExactly(
+                new Brief(Kind.FIRST_RESOLUTION, Duration.ofHours(1), at("11:00"), false),
+                new Brief(Kind.FULL_RESOLUTION, Duration.ofHours(1), at("11:00"), false));
+        assertThat(brief(second)).containsExactly(
+                new Brief(Kind.FULL_RESOLUTION, Duration.ofHours(4), at("14:00"), true));
     }
 
     @Test
     void shouldNotReportADurationThatAnEventWithinGraceCouldStillChange() {
         TicketLifecycle ticket = new TicketLifecycle();
-        ticket.apply(event(TicketEventType.OPENED, "10:00"));
-        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:40"));
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:40"), ORIGIN);
 
         // at 11:30 a reply as early as 10:30 may still arrive
-        assertThat(ticket.settle(at("11:30"), GRACE).settled()).isEmpty();
-        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:35"));
-        assertThat(ticket.settle(at("11:35"), GRACE).settled()).isEmpty();
-        assertThat(ticket.settle(at("11:36"), GRACE).settled())
-                .containsExactly(new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(35), at("10:35"), false));
-        assertThat(ticket.settle(at("20:00"), GRACE).settled()).isEmpty();
+        assertThat(ticket.settle(at("11:30"), GRACE, NO_TARGETS).settled()).isEmpty();
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:35"), ORIGIN);
+        assertThat(ticket.settle(at("11:35"), GRACE, NO_TARGETS).settled()).isEmpty();
+        assertThat(brief(ticket.settle(at("11:36"), GRACE, NO_TARGETS).settled()))
+                .containsExactly(new Brief(Kind.FIRST_RESPONSE, Duration.ofMinutes(35), at("10:35"), false));
+        assertThat(ticket.settle(at("20:00"), GRACE, NO_TARGETS).settled()).isEmpty();
     }
 
     @Test
     void shouldRefuseAReplyTimestampedBeforeTheOpening() {
         TicketLifecycle ticket = new TicketLifecycle();
         TicketEvent early = event(TicketEventType.AGENT_REPLIED, "09:59");
-        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
 
-        List<Refused> refused = ticket.apply(early);
+        List<Refused> refused = ticket.apply(early, ORIGIN);
 
         assertThat(refused).extracting(Refused::event).containsExactly(early);
         assertThat(refused.get(0).reason()).contains("before ticket t-1 was OPENED at 2026-11-20T10:00:00Z");
@@ -113,9 +125,9 @@ class TicketLifecycleTest {
     void shouldRefuseAWaitingReplyThatTheLateOpeningShowsToBeEarlier() {
         TicketLifecycle ticket = new TicketLifecycle();
         TicketEvent early = event(TicketEventType.AGENT_REPLIED, "09:59");
-        assertThat(ticket.apply(early)).isEmpty();
+        assertThat(ticket.apply(early, ORIGIN)).isEmpty();
 
-        List<Refused> refused = ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        List<Refused> refused = ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
 
         assertThat(refused).extracting(Refused::event).containsExactly(early);
         assertThat(ticket.waiting()).isZero();
@@ -124,9 +136,9 @@ class TicketLifecycleTest {
     @Test
     void shouldRefuseASecondOpening() {
         TicketLifecycle ticket = new TicketLifecycle();
-        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
 
-        List<Refused> refused = ticket.apply(event(TicketEventType.OPENED, "10:05"));
+        List<Refused> refused = ticket.apply(event(TicketEventType.OPENED, "10:05"), ORIGIN);
 
         assertThat(refused).hasSize(1);
         assertThat(refused.get(0).reason()).contains("already OPENED at 2026-11-20T10:00:00Z");
@@ -137,10 +149,10 @@ class TicketLifecycleTest {
     void shouldRefuseAResolutionOnAnUnknownTicketOnceGraceHasPassed() {
         TicketLifecycle ticket = new TicketLifecycle();
         TicketEvent orphan = event(TicketEventType.RESOLVED, "12:00");
-        ticket.apply(orphan);
+        ticket.apply(orphan, ORIGIN);
 
-        assertThat(ticket.settle(at("13:00"), GRACE).refused()).isEmpty();
-        List<Refused> refused = ticket.settle(at("13:01"), GRACE).refused();
+        assertThat(ticket.settle(at("13:00"), GRACE, NO_TARGETS).refused()).isEmpty();
+        List<Refused> refused = ticket.settle(at("13:01"), GRACE, NO_TARGETS).refused();
 
         assertThat(refused).extracting(Refused::event).containsExactly(orphan);
         assertThat(refused.get(0).reason()).contains("no OPENED event within the grace period");
@@ -148,12 +160,78 @@ class TicketLifecycleTest {
     }
 
     @Test
+    void shouldDeadLetterAWaitingEventWithTheCoordinatesItWasReadAt() {
+        TicketLifecycleSerde serde = new TicketLifecycleSerde();
+        TicketLifecycle ticket = new TicketLifecycle();
+        RecordOrigin origin = new RecordOrigin("cx.ticket-events.v1", 3, 1234, 99, new byte[] {0, 0, 0, 0, 7, 9});
+        ticket.apply(event(TicketEventType.RESOLVED, "12:00"), origin);
+
+        TicketLifecycle restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", ticket));
+        List<Refused> refused = restored.settle(at("13:01"), GRACE, NO_TARGETS).refused();
+
+        assertThat(refused).extracting(Refused::origin).containsExactly(origin);
+    }
+
+    @Test
+    void shouldCarryTheSupersededFullResolutionWithTheFacetsItWasCountedUnder() {
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:10"), ORIGIN);
+        ticket.apply(event(TicketEventType.RESOLVED, "11:00"), ORIGIN);
+        ticket.settle(at("12:30"), GRACE, NO_TARGETS);
+        TicketEvent reopened = event(TicketEventType.REOPENED, "13:00");
+        reopened.setQueue("escalations");
+        ticket.apply(reopened, ORIGIN);
+        ticket.apply(event(TicketEventType.RESOLVED, "14:00"), ORIGIN);
+
+        Settled full = ticket.settle(at("16:00"), GRACE, NO_TARGETS).settled().get(0);
+
+        assertThat(full.facets()).isEqualTo(new TicketLifecycle.Facets(Channel.CHAT, TicketPriority.NORMAL,
+                "escalations", true, false));
+        assertThat(full.superseded().duration()).isEqualTo(Duration.ofHours(1));
+        assertThat(full.superseded().at()).isEqualTo(at("11:00"));
+        assertThat(full.superseded().facets()).isEqualTo(new TicketLifecycle.Facets(Channel.CHAT,
+                TicketPriority.NORMAL, null, false, true));
+    }
+
+    @Test
+    void shouldReportABreachOnceItIsFinalAndItsEndWhenTheTicketIsAnswered() {
+        Map<TicketPriority, Duration> targets = Map.of(TicketPriority.NORMAL, Duration.ofMinutes(30));
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
+
+        // the deadline is 10:30; until stream time passes 11:30, a reply at 10:30 or before may still arrive
+        assertThat(ticket.settle(at("11:30"), GRACE, targets).breach()).isNull();
+        assertThat(ticket.nextDue(GRACE, targets)).isEqualTo(at("11:30").toEpochMilli() + 1);
+        TicketLifecycle.Breach breach = ticket.settle(at("11:31"), GRACE, targets).breach();
+        assertThat(breach).isEqualTo(new TicketLifecycle.Breach(at("10:30"), Duration.ofMinutes(30), null));
+        assertThat(ticket.settle(at("11:40"), GRACE, targets).breach()).isNull();
+
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "11:45"), ORIGIN);
+        assertThat(ticket.settle(at("11:45"), GRACE, targets).breach())
+                .isEqualTo(new TicketLifecycle.Breach(at("10:30"), Duration.ofMinutes(30), at("11:45")));
+        assertThat(ticket.settle(at("12:00"), GRACE, targets).breach()).isNull();
+    }
+
+    @Test
+    void shouldNotReportABreachWhenAReplyWithinTheTargetArrivesLateWithinGrace() {
+        Map<TicketPriority, Duration> targets = Map.of(TicketPriority.NORMAL, Duration.ofMinutes(30));
+        TicketLifecycle ticket = new TicketLifecycle();
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
+        assertThat(ticket.settle(at("11:00"), GRACE, targets).breach()).isNull();
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:30"), ORIGIN);
+
+        assertThat(ticket.settle(at("12:00"), GRACE, targets).breach()).isNull();
+        assertThat(ticket.nextDue(GRACE, targets)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void shouldCountAOneTouchResolution() {
         TicketLifecycle ticket = new TicketLifecycle();
-        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
         assertThat(ticket.awaitingFirstResponse()).isTrue();
-        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:10"));
-        ticket.apply(event(TicketEventType.RESOLVED, "10:20"));
+        ticket.apply(event(TicketEventType.AGENT_REPLIED, "10:10"), ORIGIN);
+        ticket.apply(event(TicketEventType.RESOLVED, "10:20"), ORIGIN);
 
         assertThat(ticket.awaitingFirstResponse()).isFalse();
         assertThat(ticket.oneTouch()).isTrue();
@@ -162,14 +240,14 @@ class TicketLifecycleTest {
     @Test
     void shouldKeepTheLatestEventsAttributes() {
         TicketLifecycle ticket = new TicketLifecycle();
-        ticket.apply(event(TicketEventType.OPENED, "10:00"));
+        ticket.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
         TicketEvent escalated = event(TicketEventType.CUSTOMER_REPLIED, "11:00");
         escalated.setPriority(TicketPriority.URGENT);
         escalated.setQueue("escalations");
         TicketEvent olderLate = event(TicketEventType.AGENT_REPLIED, "10:30");
         olderLate.setPriority(TicketPriority.LOW);
-        ticket.apply(escalated);
-        ticket.apply(olderLate);
+        ticket.apply(escalated, ORIGIN);
+        ticket.apply(olderLate, ORIGIN);
 
         assertThat(ticket.priority()).isEqualTo(TicketPriority.URGENT);
         assertThat(ticket.queue()).isEqualTo("escalations");
@@ -187,10 +265,10 @@ class TicketLifecycleTest {
     void shouldNotDependOnArrivalOrderWithinGrace(@ForAll("arrivalsWithinGrace") List<TicketEvent> arrival) {
         List<Settled> settled = run(new TicketLifecycle(), arrival);
 
-        assertThat(settled).containsExactlyInAnyOrder(
-                new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
-                new Settled(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
-                new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
+        assertThat(brief(settled)).containsExactlyInAnyOrder(
+                new Brief(Kind.FIRST_RESPONSE, Duration.ofMinutes(30), at("10:30"), false),
+                new Brief(Kind.FIRST_RESOLUTION, Duration.ofHours(2), at("12:00"), false),
+                new Brief(Kind.FULL_RESOLUTION, Duration.ofHours(5), at("15:00"), false));
     }
 
     @Provide
@@ -265,13 +343,15 @@ class TicketLifecycleTest {
                 restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", restored));
             }
             TicketEvent event = arrival.get(i);
-            assertThat(restored.apply(event)).isEqualTo(kept.apply(event));
+            RecordOrigin origin = new RecordOrigin("cx.ticket-events.v1", i % 3, 100 + i, 1_000 + i,
+                    event.getEventId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(restored.apply(event, origin)).isEqualTo(kept.apply(event, origin));
             streamTime = max(streamTime, event.getOccurredAt());
-            assertThat(restored.settle(streamTime, GRACE)).isEqualTo(kept.settle(streamTime, GRACE));
+            assertThat(restored.settle(streamTime, GRACE, NO_TARGETS)).isEqualTo(kept.settle(streamTime, GRACE, NO_TARGETS));
         }
         restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", restored));
-        assertThat(restored.settle(streamTime.plus(Duration.ofDays(1)), GRACE))
-                .isEqualTo(kept.settle(streamTime.plus(Duration.ofDays(1)), GRACE));
+        assertThat(restored.settle(streamTime.plus(Duration.ofDays(1)), GRACE, NO_TARGETS))
+                .isEqualTo(kept.settle(streamTime.plus(Duration.ofDays(1)), GRACE, NO_TARGETS));
         assertThat(List.of(restored.reopenCount(), restored.waiting(), String.valueOf(restored.status()),
                 String.valueOf(restored.priority()), String.valueOf(restored.channel()), String.valueOf(restored.queue())))
                 .isEqualTo(List.of(kept.reopenCount(), kept.waiting(), String.valueOf(kept.status()),
@@ -284,10 +364,10 @@ class TicketLifecycleTest {
         TicketLifecycle ticket = new TicketLifecycle();
         TicketEvent reply = event(TicketEventType.AGENT_REPLIED, "10:30");
         reply.setQueue("billing");
-        ticket.apply(reply);
+        ticket.apply(reply, ORIGIN);
 
         TicketLifecycle restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", ticket));
-        restored.apply(event(TicketEventType.OPENED, "10:00"));
+        restored.apply(event(TicketEventType.OPENED, "10:00"), ORIGIN);
 
         assertThat(restored.waiting()).isZero();
         assertThat(restored.firstAgentReplyAt()).isEqualTo(at("10:30"));
@@ -321,11 +401,11 @@ class TicketLifecycleTest {
         List<Settled> settled = new ArrayList<>();
         Instant streamTime = Instant.MIN;
         for (TicketEvent event : arrival) {
-            assertThat(ticket.apply(event)).isEmpty();
+            assertThat(ticket.apply(event, ORIGIN)).isEmpty();
             streamTime = max(streamTime, event.getOccurredAt());
-            settled.addAll(ticket.settle(streamTime, GRACE).settled());
+            settled.addAll(ticket.settle(streamTime, GRACE, NO_TARGETS).settled());
         }
-        settled.addAll(ticket.settle(streamTime.plus(Duration.ofDays(1)), GRACE).settled());
+        settled.addAll(ticket.settle(streamTime.plus(Duration.ofDays(1)), GRACE, NO_TARGETS).settled());
         return settled;
     }
 

@@ -1,0 +1,220 @@
+package io.cxpulse.streams.query;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.query.QueryApi.BadParameter;
+import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.ticket.DurationSketch;
+import io.cxpulse.streams.ticket.TicketBucket;
+import io.cxpulse.streams.ticket.TicketBucketSerde;
+import io.cxpulse.streams.ticket.TicketCell;
+import io.cxpulse.streams.ticket.TicketTopology;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * Ticket response times by interactive queries. Duration buckets are spread over the instances by cell, so a query
+ * merges the matching cells of this instance's stores with the partial sums (sketches, not figures, since
+ * quantiles do not add) that every other instance returns for the same query.
+ *
+ * <pre>
+ * GET /v1/response-times ?window=1h|24h|7d [&amp;channel=] [&amp;priority=] [&amp;queue=] [&amp;at=ISO instant]
+ *   {window, windowStart, windowEnd, n, firstResponse:{n,p50,p90,p99}, firstResolution:{...},
+ *    fullResolution:{...}, reopenRate, oneTouchRate, dimension:{...}}
+ * </pre>
+ * Durations are seconds. {@code n} is the number of tickets whose latest resolution fell in the window, the
+ * denominator of the two rates; each duration has its own {@code n}. A quantile or rate with nothing to compute
+ * it from is null.
+ */
+public final class TicketQueries {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> PARAMETERS = Set.of("window", "channel", "priority", "queue", "at",
+            "forwarded");
+    private static final int MAX_QUEUE = 200;
+    private static final List<String> CHANNELS = Arrays.stream(Channel.values()).map(Channel::name)
+            .filter(name -> !name.equals("UNKNOWN")).toList();
+    private static final List<String> PRIORITIES = Arrays.stream(TicketPriority.values()).map(TicketPriority::name)
+            .filter(name -> !name.equals("UNKNOWN")).toList();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final LongSupplier streamTime;
+    private final TicketBucketSerde serde = new TicketBucketSerde();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * @param streams    the running application
+     * @param self       this instance's {@code application.server}
+     * @param streamTime the latest event time this instance's ticket tasks have seen, or -1
+     */
+    public TicketQueries(KafkaStreams streams, HostInfo self, LongSupplier streamTime) {
+        this.streams = streams;
+        this.self = self;
+        this.streamTime = streamTime;
+    }
+
+    public void routes(Javalin app) {
+        app.get("/v1/response-times", this::responseTimes);
+    }
+
+    /** A query's slice of the cells, and its window. */
+    record Slice(RollingWindow window, Channel channel, TicketPriority priority, String queue, long end) {
+        Map<String, Object> dimension() {
+            Map<String, Object> dimension = new LinkedHashMap<>();
+            if (channel != null) {
+                dimension.put("channel", channel.name());
+            }
+            if (priority != null) {
+                dimension.put("priority", priority.name());
+            }
+            if (queue != null) {
+                dimension.put("queue", queue);
+            }
+            return dimension;
+        }
+    }
+
+    private void responseTimes(Context ctx) throws IOException, InterruptedException {
+        Slice slice = slice(ctx);
+        boolean forwarded = ctx.queryParam("forwarded") != null;
+        TicketBucket sum = local(slice);
+        if (forwarded) {
+            Problems.json(ctx, 200, Map.of("partial", Base64.getEncoder().encodeToString(
+                    serde.serializer().serialize("", sum))));
+            return;
+        }
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(
+                TicketTopology.bucketStore(slice.window().bucket()))) {
+            if (!instance.hostInfo().equals(self)) {
+                sum.addAll(remote(instance.hostInfo(), slice));
+            }
+        }
+        Problems.json(ctx, 200, figures(slice, sum));
+    }
+
+    private Slice slice(Context ctx) {
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw new BadParameter(name, name + " is not a parameter of " + ctx.path());
+            }
+        }
+        RollingWindow window = RollingWindow.of(QueryApi.param(ctx, "window", "24h")).orElseThrow(() ->
+                new BadParameter("window", "window must be 1h, 24h or 7d, not '" + ctx.queryParam("window") + "'"));
+        String channel = ctx.queryParam("channel");
+        if (channel != null && !CHANNELS.contains(channel)) {
+            throw new BadParameter("channel", "channel must be one of " + String.join(", ", CHANNELS) + ", not '"
+                    + channel + "'");
+        }
+        String priority = ctx.queryParam("priority");
+        if (priority != null && !PRIORITIES.contains(priority)) {
+            throw new BadParameter("priority", "priority must be one of " + String.join(", ", PRIORITIES)
+                    + ", not '" + priority + "'");
+        }
+        String queue = ctx.queryParam("queue");
+        if (queue != null && (queue.isBlank() || queue.length() > MAX_QUEUE)) {
+            throw new BadParameter("queue", "queue must be a name of 1 to " + MAX_QUEUE + " characters");
+        }
+        Long at = QueryApi.at(ctx);
+        long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
+        return new Slice(window, channel == null ? null : Channel.valueOf(channel),
+                priority == null ? null : TicketPriority.valueOf(priority), queue, window.end(time));
+    }
+
+    /** The sum of the matching cells' buckets in this instance's stores. */
+    TicketBucket local(Slice slice) {
+        RollingWindow window = slice.window();
+        ReadOnlyWindowStore<String, TicketBucket> store = streams.store(StoreQueryParameters.fromNameAndType(
+                TicketTopology.bucketStore(window.bucket()), QueryableStoreTypes.<String, TicketBucket>windowStore()));
+        TicketBucket sum = TicketBucket.empty();
+        long bucketSize = window.bucket().size().toMillis();
+        try (KeyValueIterator<Windowed<String>, TicketBucket> all = store.fetchAll(
+                Instant.ofEpochMilli(slice.end() - window.length().toMillis()),
+                Instant.ofEpochMilli(slice.end() - bucketSize))) {
+            while (all.hasNext()) {
+                KeyValue<Windowed<String>, TicketBucket> entry = all.next();
+                TicketCell cell = TicketCell.parse(entry.key.key());
+                if (cell != null && cell.matches(slice.channel(), slice.priority(), slice.queue())) {
+                    sum.addAll(entry.value);
+                }
+            }
+        }
+        return sum;
+    }
+
+    private TicketBucket remote(HostInfo host, Slice slice) throws IOException, InterruptedException {
+        StringBuilder query = new StringBuilder("/v1/response-times?forwarded=true&window=")
+                .append(slice.window().label()).append("&at=").append(Instant.ofEpochMilli(slice.end() - 1));
+        slice.dimension().forEach((name, value) -> query.append('&').append(name).append('=')
+                .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8)));
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
+                    + query)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new InvalidStateStoreException("instance " + host + " did not answer: " + e.getMessage());
+        }
+        JsonNode partial = response.statusCode() == 200 ? JSON.readTree(response.body()).path("partial") : null;
+        if (partial == null || !partial.isTextual()) {
+            throw new InvalidStateStoreException("instance " + host + " answered " + response.statusCode());
+        }
+        return serde.deserializer().deserialize("", Base64.getDecoder().decode(partial.asText()));
+    }
+
+    /** The figures of {@code sum}, under the names of the query API. */
+    static Map<String, Object> figures(Slice slice, TicketBucket sum) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        RollingWindow window = slice.window();
+        body.put("window", window.label());
+        body.put("windowStart", Instant.ofEpochMilli(slice.end() - window.length().toMillis()).toString());
+        body.put("windowEnd", Instant.ofEpochMilli(slice.end()).toString());
+        body.put("dimension", slice.dimension());
+        body.put("n", sum.resolved());
+        body.put("firstResponse", quantiles(sum.firstResponse()));
+        body.put("firstResolution", quantiles(sum.firstResolution()));
+        body.put("fullResolution", quantiles(sum.fullResolution()));
+        body.put("reopenRate", sum.reopenRate());
+        body.put("oneTouchRate", sum.oneTouchRate());
+        return body;
+    }
+
+    private static Map<String, Object> quantiles(DurationSketch sketch) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        long n = sketch.count();
+        figures.put("n", n);
+        figures.put("p50", n == 0 ? null : sketch.quantileSeconds(0.5));
+        figures.put("p90", n == 0 ? null : sketch.quantileSeconds(0.9));
+        figures.put("p99", n == 0 ? null : sketch.quantileSeconds(0.99));
+        return figures;
+    }
+}

@@ -1,0 +1,71 @@
+package io.cxpulse.streams.ticket;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.survey.RollingWindow;
+
+/**
+ * How the ticket topology keeps its state and aggregates.
+ *
+ * @param grace            how far behind stream time an event may be and still count; a duration is final (and
+ *                         reported) once stream time minus grace has passed the event that completes it
+ * @param dedupRetention   how long an eventId is remembered
+ * @param ticketRetention  how long a ticket's state is kept after its latest event; an event on a ticket forgotten
+ *                         by then is one on an unknown ticket
+ * @param minuteRetention  how long minute buckets of durations are kept (1h windows)
+ * @param hourRetention    how long hour buckets are kept (24h and 7d windows)
+ * @param settleInterval   how often (wall-clock time) tickets whose durations or deadlines fell due are settled
+ * @param emitInterval     how often (wall-clock time) changed windows are summed for metrics and aggregates
+ * @param targets          first-response targets by priority; a priority without one has no target
+ */
+public record TicketSettings(Duration grace, Duration dedupRetention, Duration ticketRetention,
+        Duration minuteRetention, Duration hourRetention, Duration settleInterval, Duration emitInterval,
+        Map<TicketPriority, Duration> targets) {
+    public TicketSettings {
+        targets = Map.copyOf(targets);
+        if (dedupRetention.compareTo(grace) < 0) {
+            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
+        }
+        Duration longestTarget = targets.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        if (ticketRetention.compareTo(grace.plus(longestTarget)) <= 0) {
+            throw new IllegalArgumentException("ticket state must be kept longer than the grace period plus the "
+                    + "longest first-response target (" + grace.plus(longestTarget) + "), not " + ticketRetention);
+        }
+        if (minuteRetention.compareTo(RollingWindow.HOUR_1.length().plus(grace)) < 0) {
+            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period, not "
+                    + minuteRetention);
+        }
+        if (hourRetention.compareTo(RollingWindow.DAYS_7.length().plus(Duration.ofHours(1)).plus(grace)) < 0) {
+            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period, "
+                    + "not " + hourRetention);
+        }
+        targets.forEach((priority, target) -> {
+            if (target.isNegative() || target.isZero()) {
+                throw new IllegalArgumentException("the first-response target of " + priority
+                        + " must be positive, not " + target);
+            }
+        });
+    }
+
+    /** The default first-response targets: URGENT 15 min, HIGH 1 h, NORMAL 4 h, LOW 24 h. */
+    public static Map<TicketPriority, Duration> defaultTargets() {
+        Map<TicketPriority, Duration> targets = new EnumMap<>(TicketPriority.class);
+        targets.put(TicketPriority.URGENT, Duration.ofMinutes(15));
+        targets.put(TicketPriority.HIGH, Duration.ofHours(1));
+        targets.put(TicketPriority.NORMAL, Duration.ofHours(4));
+        targets.put(TicketPriority.LOW, Duration.ofHours(24));
+        return targets;
+    }
+
+    /**
+     * The defaults: 1h grace, 7 days of deduplication, ticket state for 35 days after its last event, minute buckets
+     * for 2 days and hour buckets for 35, settled every second, emitted every second, the default targets.
+     */
+    public static TicketSettings defaults() {
+        return new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(35), Duration.ofDays(2),
+                Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1), defaultTargets());
+    }
+}

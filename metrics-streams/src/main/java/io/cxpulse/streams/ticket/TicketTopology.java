@@ -1,0 +1,106 @@
+package io.cxpulse.streams.ticket;
+
+import java.util.Map;
+
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.EventIntake.Intake;
+import io.cxpulse.streams.EventIntake.Rejected;
+import io.cxpulse.streams.EventTimeExtractor;
+import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.survey.RollingWindow.Bucket;
+import io.cxpulse.streams.ticket.TicketStates.AlertOut;
+import io.cxpulse.streams.ticket.TicketStates.DeadOut;
+import io.cxpulse.streams.ticket.TicketStates.DurationOut;
+import io.cxpulse.streams.ticket.TicketStates.Out;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The ticket topology: ticket events in; deduplicated, built into per-ticket state, settled into durations when
+ * they are final, bucketed by cell; dead letters and first-response alerts out. Adds to a {@link StreamsBuilder} and
+ * does no I/O.
+ *
+ * <pre>
+ * ticket-source (cx.ticket-events.v1, keyed by ticketId, event time = occurredAt)
+ *   -> ticket-intake [ticket-seen-event-ids]: dead letters | fresh events
+ *   -> ticket-lifecycle [ticket-lifecycles, ticket-due, ticket-awaiting]: per-ticket state; final durations keyed
+ *      by cell (CHANNEL|PRIORITY|=queue) | IMPOSSIBLE_SEQUENCE dead letters | first-response alerts
+ *   -> ticket-by-cell (repartition: each cell's buckets live in one task)
+ *   -> ticket-windows [ticket-durations-1m, ticket-durations-1h]
+ * </pre>
+ */
+public final class TicketTopology {
+    /** The store of eventIds already counted; its name is part of the app's contract. */
+    static final String SEEN_STORE = "ticket-seen-event-ids";
+    static final EventIntake.Kind<TicketEvent> INTAKE = new EventIntake.Kind<>("ticket-intake", SEEN_STORE,
+            TicketContract::violation, TicketEvent::getEventId, TicketEvent::getOccurredAt);
+
+    private TicketTopology() {
+    }
+
+    /** The window store of duration buckets of {@code bucket}'s size, for queries. */
+    public static String bucketStore(Bucket bucket) {
+        return TicketWindows.store(bucket);
+    }
+
+    /** Adds the ticket topology to {@code builder}. */
+    public static void build(StreamsBuilder builder, Topics topics, TicketSettings settings,
+            TicketObserver observer) {
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
+                settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TicketStates.TICKETS_STORE),
+                Serdes.String(), new TicketLifecycleSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TicketStates.DUE_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TicketStates.AWAITING_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TicketWindows.store(
+                Bucket.MINUTE), settings.minuteRetention(), Bucket.MINUTE.size(), false), Serdes.String(),
+                new TicketBucketSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TicketWindows.store(
+                Bucket.HOUR), settings.hourRetention(), Bucket.HOUR.size(), false), Serdes.String(),
+                new TicketBucketSerde()).withCachingEnabled());
+
+        KStream<String, Intake<TicketEvent>> intake = builder.stream(topics.ticketEvents().name(),
+                        topics.ticketEvents().consumed().withName("ticket-source")
+                                .withTimestampExtractor(new EventTimeExtractor<TicketEvent>(
+                                        TicketEvent::getOccurredAt)))
+                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
+                        Named.as(INTAKE.name()), SEEN_STORE);
+        Map<String, KStream<String, Intake<TicketEvent>>> routes = intake.split(Named.as("ticket-"))
+                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("fresh"));
+        routes.get("ticket-rejected")
+                .mapValues(value -> ((Rejected<TicketEvent>) value).deadLetter(), Named.as("ticket-dead-letters"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced()
+                        .withName("ticket-dead-letter-sink"));
+
+        KStream<String, Out> states = routes.get("ticket-fresh")
+                .process(() -> new TicketStates(settings, observer), Named.as(TicketStates.NAME),
+                        TicketStates.TICKETS_STORE, TicketStates.DUE_STORE, TicketStates.AWAITING_STORE);
+        Map<String, KStream<String, Out>> outputs = states.split(Named.as("ticket-out-"))
+                .branch((key, value) -> value instanceof DeadOut, Branched.as("refused"))
+                .branch((key, value) -> value instanceof AlertOut, Branched.as("alerts"))
+                .defaultBranch(Branched.as("durations"));
+        outputs.get("ticket-out-refused")
+                .mapValues(value -> ((DeadOut) value).deadLetter(), Named.as("ticket-refused"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced()
+                        .withName("ticket-refused-sink"));
+        outputs.get("ticket-out-alerts")
+                .mapValues(value -> ((AlertOut) value).alert(), Named.as("ticket-alerts"))
+                .to(topics.alerts().name(), topics.alerts().produced().withName("ticket-alerts-sink"));
+        outputs.get("ticket-out-durations")
+                .mapValues(value -> ((DurationOut) value).bucket(), Named.as("ticket-durations"))
+                .repartition(Repartitioned.<String, TicketBucket>as("ticket-by-cell")
+                        .withKeySerde(Serdes.String()).withValueSerde(new TicketBucketSerde()))
+                .process(() -> new TicketWindows(settings, observer), Named.as(TicketWindows.NAME),
+                        TicketWindows.store(Bucket.MINUTE), TicketWindows.store(Bucket.HOUR));
+    }
+}
