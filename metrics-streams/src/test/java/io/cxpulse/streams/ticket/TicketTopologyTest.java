@@ -1,0 +1,259 @@
+package io.cxpulse.streams.ticket;
+
+import static io.cxpulse.streams.ticket.TicketDriver.at;
+import static io.cxpulse.streams.ticket.TicketDriver.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.cxpulse.avro.AlertKind;
+import io.cxpulse.avro.AlertState;
+import io.cxpulse.avro.CxAlert;
+import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.survey.RollingWindow;
+
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The ticket topology, hand-computed cases, in a TopologyTestDriver. */
+@ExtendWith(LocalPlatformExtension.class)
+class TicketTopologyTest {
+    /** The canonical ticket: opened 10:00, replied 10:30, resolved 12:00, reopened 13:00, resolved 15:00. */
+    private static final List<TicketEvent> CANONICAL = List.of(
+            event("t-1", TicketEventType.OPENED, "10:00"), event("t-1", TicketEventType.AGENT_REPLIED, "10:30"),
+            event("t-1", TicketEventType.RESOLVED, "12:00"), event("t-1", TicketEventType.REOPENED, "13:00"),
+            event("t-1", TicketEventType.RESOLVED, "15:00"));
+
+    @Test
+    void shouldGiveTheCanonicalTicketsDurationsInItsWindow(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            tickets.send(CANONICAL);
+            tickets.streamTimeTo(at("16:01"));
+
+            TicketBucket day = tickets.window(RollingWindow.DAY_1, at("16:01"));
+
+            assertThat(day.firstResponse().count()).isEqualTo(1);
+            assertThat(day.firstResponse().quantileSeconds(0.5)).isCloseTo(30 * 60, withinPercentage(1));
+            assertThat(day.firstResolution().count()).isEqualTo(1);
+            assertThat(day.firstResolution().quantileSeconds(0.5)).isCloseTo(2 * 3600, withinPercentage(1));
+            assertThat(day.fullResolution().count()).isEqualTo(1);
+            assertThat(day.fullResolution().quantileSeconds(0.5)).isCloseTo(5 * 3600, withinPercentage(1));
+            assertThat(List.of(day.resolved(), day.reopened(), day.oneTouch())).containsExactly(1L, 1L, 0L);
+            assertThat(tickets.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldGiveTheSameDurationsWhenTheEventsArriveOutOfOrderWithinGrace(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            // the reply before the OPENED it follows, the first resolution after the reopening
+            tickets.send(List.of(CANONICAL.get(1), CANONICAL.get(0), CANONICAL.get(3), CANONICAL.get(2),
+                    CANONICAL.get(4)));
+            tickets.streamTimeTo(at("16:01"));
+
+            TicketBucket day = tickets.window(RollingWindow.DAY_1, at("16:01"));
+
+            assertThat(day.firstResponse().quantileSeconds(0.5)).isCloseTo(30 * 60, withinPercentage(1));
+            assertThat(day.firstResolution().quantileSeconds(0.5)).isCloseTo(2 * 3600, withinPercentage(1));
+            assertThat(day.fullResolution().count()).isEqualTo(1);
+            assertThat(day.fullResolution().quantileSeconds(0.5)).isCloseTo(5 * 3600, withinPercentage(1));
+            assertThat(tickets.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldTakeASupersededFullResolutionBackOutOfItsWindow(LocalPlatform platform) {
+        TicketSettings settings = new TicketSettings(Duration.ofMinutes(30), Duration.ofDays(7), Duration.ofDays(35),
+                Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                TicketSettings.defaultTargets());
+        try (TicketDriver tickets = new TicketDriver(platform, settings)) {
+            tickets.send(CANONICAL.subList(0, 3));
+            tickets.streamTimeTo(at("12:45"));
+            // final at 12:45 with 30 minutes' grace: the full resolution is 2h, in the 12:00 hour
+            TicketBucket before = tickets.window(RollingWindow.DAY_1, at("12:45"));
+            assertThat(before.fullResolution().quantileSeconds(0.5)).isCloseTo(2 * 3600, withinPercentage(1));
+            assertThat(before.oneTouch()).isEqualTo(1);
+
+            tickets.send(CANONICAL.subList(3, 5));
+            tickets.streamTimeTo(at("15:31"));
+            TicketBucket after = tickets.window(RollingWindow.DAY_1, at("15:31"));
+            TicketBucket hourOfTheFirst = tickets.window(RollingWindow.HOUR_1, at("12:59"));
+
+            assertThat(after.fullResolution().count()).isEqualTo(1);
+            assertThat(after.fullResolution().quantileSeconds(0.5)).isCloseTo(5 * 3600, withinPercentage(1));
+            assertThat(List.of(after.resolved(), after.reopened(), after.oneTouch())).containsExactly(1L, 1L, 0L);
+            assertThat(hourOfTheFirst.fullResolution().count()).isZero();
+            assertThat(hourOfTheFirst.resolved()).isZero();
+            assertThat(tickets.observer.settled.stream().filter(TicketLifecycle.Settled::supersedes)).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAReplyTimestampedBeforeItsTicketWasOpened(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            TicketEvent early = event("t-2", TicketEventType.AGENT_REPLIED, "09:59");
+            tickets.send(event("t-2", TicketEventType.OPENED, "10:00"));
+            tickets.send(early);
+
+            List<TestRecord<String, DeadLetter>> dead = tickets.deadLetters();
+
+            assertThat(dead).hasSize(1);
+            DeadLetter letter = dead.get(0).value();
+            assertThat(dead.get(0).key()).isEqualTo("t-2");
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.IMPOSSIBLE_SEQUENCE);
+            assertThat(letter.getCause()).contains("timestamped before ticket t-2 was OPENED");
+            assertThat(letter.getOriginalTopic()).isEqualTo(Topics.TICKET_EVENTS);
+            assertThat(letter.getOriginalOffset()).isEqualTo(1);
+            assertThat(letter.getOriginalTimestamp()).isEqualTo(early.getReceivedAt());
+            assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(tickets.bytes(early)));
+            assertThat(letter.getProcessor()).isEqualTo("ticket-lifecycle");
+            assertThat(tickets.observer.deadLettered).containsEntry(DeadLetterReason.IMPOSSIBLE_SEQUENCE, 1);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAResolutionOnAnUnknownTicketOnceGraceHasPassed(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            TicketEvent orphan = event("t-3", TicketEventType.RESOLVED, "12:00");
+            tickets.send(orphan);
+            tickets.streamTimeTo(at("13:00"));
+            assertThat(tickets.deadLetters()).isEmpty();
+
+            tickets.streamTimeTo(at("13:01"));
+            List<TestRecord<String, DeadLetter>> dead = tickets.deadLetters();
+
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).value().getCause()).contains("RESOLVED on ticket t-3, which has no OPENED event");
+            assertThat(dead.get(0).value().getOriginalOffset()).isZero();
+            assertThat(dead.get(0).value().getValue()).isEqualTo(ByteBuffer.wrap(tickets.bytes(orphan)));
+        }
+    }
+
+    @Test
+    void shouldDeadLetterATicketEventKeyedByAnythingButItsTicketId(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            TicketEvent opened = event("t-4", TicketEventType.OPENED, "10:00");
+            tickets.send(opened.getCustomerId(), opened);
+
+            List<TestRecord<String, DeadLetter>> dead = tickets.deadLetters();
+
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).value().getReason()).isEqualTo(DeadLetterReason.CONTRACT_VIOLATION);
+            assertThat(dead.get(0).value().getCause()).contains("'c-t-4' is not the ticketId 't-4'");
+            assertThat(dead.get(0).value().getKey()).isEqualTo(ByteBuffer.wrap("c-t-4".getBytes(
+                    StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void shouldCountADuplicateEventOnce(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            TicketEvent reply = CANONICAL.get(1);
+            tickets.send(CANONICAL.get(0));
+            tickets.send(reply);
+            tickets.send(reply);
+            tickets.send(event("t-1", TicketEventType.AGENT_REPLIED, "10:45"));
+            tickets.streamTimeTo(at("12:00"));
+
+            TicketBucket day = tickets.window(RollingWindow.DAY_1, at("12:00"));
+
+            assertThat(tickets.observer.duplicates).isEqualTo(1);
+            assertThat(day.firstResponse().count()).isEqualTo(1);
+            assertThat(day.firstResponse().quantileSeconds(0.5)).isCloseTo(30 * 60, withinPercentage(1));
+        }
+    }
+
+    @Test
+    void shouldCountTheBacklogAwaitingAFirstReplyByPriorityAndAge(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            tickets.send(event("b-1", TicketEventType.OPENED, at("10:00")).setPriority(TicketPriority.HIGH).build());
+            tickets.send(event("b-2", TicketEventType.OPENED, at("11:50")).setPriority(TicketPriority.HIGH).build());
+            tickets.send(event("b-3", TicketEventType.OPENED, at("11:55")).build());
+            tickets.send(event("b-4", TicketEventType.OPENED, at("11:00")).build());
+            tickets.send(event("b-4", TicketEventType.AGENT_REPLIED, at("11:10")).build());
+            tickets.send(event("b-5", TicketEventType.OPENED, at("08:00")).build());
+            tickets.send(event("b-5", TicketEventType.RESOLVED, at("09:00")).build());
+            tickets.streamTimeTo(at("12:00"));
+
+            TicketDriver.Recorder seen = tickets.observer;
+            assertThat(seen.backlog(TicketPriority.HIGH, BacklogAge.UNDER_15M)).isEqualTo(1);
+            assertThat(seen.backlog(TicketPriority.HIGH, BacklogAge.UNDER_4H)).isEqualTo(1);
+            assertThat(seen.backlog(TicketPriority.NORMAL, BacklogAge.UNDER_15M)).isEqualTo(1);
+            long normal = 0;
+            for (BacklogAge age : BacklogAge.values()) {
+                normal += seen.backlog(TicketPriority.NORMAL, age);
+            }
+            assertThat(normal).isEqualTo(1);
+
+            tickets.send(event("b-2", TicketEventType.AGENT_REPLIED, at("12:01")).setPriority(TicketPriority.HIGH)
+                    .build());
+            tickets.tick();
+            assertThat(seen.backlog(TicketPriority.HIGH, BacklogAge.UNDER_15M)).isZero();
+        }
+    }
+
+    @Test
+    void shouldAlertOnceWhenAFirstResponseTargetIsBreachedAndResolveWhenAnswered(LocalPlatform platform) {
+        try (TicketDriver tickets = new TicketDriver(platform, TicketSettings.defaults())) {
+            // URGENT's target is 15 minutes: the deadline is 10:15, final once stream time passes 11:15
+            tickets.send(event("s-1", TicketEventType.OPENED, at("10:00")).setPriority(TicketPriority.URGENT).build());
+            tickets.send(event("s-2", TicketEventType.OPENED, at("10:00")).setPriority(TicketPriority.URGENT).build());
+            tickets.send(event("s-2", TicketEventType.AGENT_REPLIED, at("10:14")).setPriority(TicketPriority.URGENT)
+                    .build());
+            tickets.streamTimeTo(at("11:15"));
+            assertThat(tickets.alerts()).isEmpty();
+
+            tickets.streamTimeTo(at("11:16"));
+            tickets.streamTimeTo(at("11:30"));
+            List<CxAlert> opened = tickets.alerts();
+
+            assertThat(opened).hasSize(1);
+            CxAlert alert = opened.get(0);
+            assertThat(alert.getKind()).isEqualTo(AlertKind.FIRST_RESPONSE_SLA);
+            assertThat(alert.getState()).isEqualTo(AlertState.OPENED);
+            assertThat(alert.getDimension()).containsEntry("ticketId", "s-1").containsEntry("priority", "URGENT");
+            assertThat(alert.getBaseline()).isEqualTo(900.0);
+            assertThat(alert.getWindowEnd()).isEqualTo(at("10:15"));
+            assertThat(tickets.observer.breaches).containsExactly(TicketPriority.URGENT);
+
+            tickets.send(event("s-1", TicketEventType.AGENT_REPLIED, at("11:40")).setPriority(TicketPriority.URGENT)
+                    .build());
+            List<CxAlert> resolved = tickets.alerts();
+            assertThat(resolved).extracting(CxAlert::getState).containsExactly(AlertState.RESOLVED);
+            assertThat(resolved.get(0).getAlertId()).isEqualTo(alert.getAlertId());
+            assertThat(resolved.get(0).getObserved()).isCloseTo(100 * 60.0, within(0.001));
+        }
+    }
+
+    @Test
+    void shouldForgetATicketOnceItsRetentionHasPassed(LocalPlatform platform) {
+        TicketSettings settings = new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(2),
+                Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Map.of(TicketPriority.NORMAL, Duration.ofHours(4)));
+        try (TicketDriver tickets = new TicketDriver(platform, settings)) {
+            tickets.send(CANONICAL);
+            tickets.streamTimeTo(at("15:00").plus(Duration.ofDays(2)).plusSeconds(1));
+
+            // a reply on the forgotten ticket is one on an unknown ticket
+            tickets.send(event("t-1", TicketEventType.AGENT_REPLIED, at("15:30").plus(Duration.ofDays(2))).build());
+            tickets.streamTimeTo(at("17:00").plus(Duration.ofDays(2)));
+
+            assertThat(tickets.deadLetters()).extracting(r -> r.value().getCause())
+                    .anyMatch(cause -> cause.contains("on ticket t-1, which has no OPENED event"));
+        }
+    }
+}
