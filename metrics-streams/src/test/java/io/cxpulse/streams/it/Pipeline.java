@@ -55,6 +55,8 @@ final class Pipeline implements AutoCloseable {
         settings.put("schema.registry.url", platform.schemaRegistryUrl());
         settings.put("topics.partitions", "3");
         settings.put("topic.survey-responses", "it.survey-responses." + suffix);
+        settings.put("topic.ticket-events", "it.ticket-events." + suffix);
+        settings.put("topic.touchpoints", "it.touchpoints." + suffix);
         ingest = IngestService.start(IngestConfig.from(LayeredConfig.of(settings)), Clock.systemUTC());
         await().atMost(Duration.ofSeconds(30)).until(ingest::schemasRegistered);
     }
@@ -75,6 +77,9 @@ final class Pipeline implements AutoCloseable {
         settings.put("schema.registry.url", platform.schemaRegistryUrl());
         settings.put("topic.survey-responses", "it.survey-responses." + suffix);
         settings.put("topic.survey-aggregates", "it.survey-aggregates." + suffix);
+        settings.put("topic.ticket-events", "it.ticket-events." + suffix);
+        settings.put("ticket.emit.interval", "PT0.2S");
+        settings.put("ticket.settle.interval", "PT0.2S");
         settings.put("topic.alerts", "it.alerts." + suffix);
         settings.put("topic.dead-letter", "it.dead-letter." + suffix);
         MetricsStreamsApp app = MetricsStreamsApp.start(MetricsStreamsConfig.from(LayeredConfig.of(settings)));
@@ -83,7 +88,9 @@ final class Pipeline implements AutoCloseable {
         return app;
     }
 
-    /** This pipeline's name for a topic: survey-responses, survey-aggregates, alerts or dead-letter. */
+    /**
+     * This pipeline's name for a topic: survey-responses, survey-aggregates, ticket-events, alerts or dead-letter.
+     */
     String topic(String name) {
         return "it." + name + "." + suffix;
     }
@@ -98,12 +105,17 @@ final class Pipeline implements AutoCloseable {
         instances.remove(app);
     }
 
-    /** Posts the events to ingest as JSON arrays of at most 500; every one must be accepted. */
+    /** Posts the survey responses to ingest as JSON arrays of at most 500; every one must be accepted. */
     void send(List<Map<String, Object>> events) throws IOException, InterruptedException {
+        send("survey-responses", events);
+    }
+
+    /** Posts the events to ingest's {@code /v1/<type>} as JSON arrays of at most 500; all must be accepted. */
+    void send(String type, List<Map<String, Object>> events) throws IOException, InterruptedException {
         for (int from = 0; from < events.size(); from += 500) {
             String body = JSON.writeValueAsString(events.subList(from, Math.min(events.size(), from + 500)));
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ingest.url()
-                            + "/v1/survey-responses")).header("Authorization", "Bearer " + TOKEN)
+                            + "/v1/" + type)).header("Authorization", "Bearer " + TOKEN)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 202) {
