@@ -5,13 +5,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
+import io.cxpulse.streams.friction.FrictionTopology;
+import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
+import io.cxpulse.streams.query.FrictionQueries;
 import io.cxpulse.streams.query.Problems;
 import io.cxpulse.streams.query.QueryApi;
 import io.cxpulse.streams.query.TicketQueries;
@@ -33,6 +41,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +58,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final SurveyMetrics surveyMetrics;
     private final TicketMetrics ticketMetrics;
+    private final FrictionMetrics frictionMetrics;
     private final Javalin http;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -61,6 +71,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         new ProcessorMetrics().bindTo(registry);
         this.surveyMetrics = new SurveyMetrics(registry, config.topN());
         this.ticketMetrics = new TicketMetrics(registry, config.topN());
+        this.frictionMetrics = new FrictionMetrics(registry, config.topN());
         this.http = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jetty.defaultHost = config.host();
@@ -73,9 +84,12 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         if (config.createTopics()) {
             createTopics(topics);
         }
+        checkCopartitioned(topics);
         StreamsBuilder builder = new StreamsBuilder();
-        SurveyTopology.build(builder, topics, config.survey(), surveyMetrics);
-        TicketTopology.build(builder, topics, config.tickets(), ticketMetrics);
+        KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics, config.survey(),
+                surveyMetrics);
+        KStream<String, TicketEvent> tickets = TicketTopology.build(builder, topics, config.tickets(), ticketMetrics);
+        FrictionTopology.build(builder, topics, config.friction(), frictionMetrics, responses, tickets);
         Topology topology = builder.build();
         LOG.info("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, properties(self));
@@ -91,7 +105,8 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         routes(new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)),
-                new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)));
+                new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)),
+                new FrictionQueries(streams, self, () -> frictionMetrics.streamTime().orElse(-1), config.friction()));
     }
 
     /** Starts the HTTP server and the Streams application (which restores its state before it runs). */
@@ -145,9 +160,32 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         }
     }
 
-    private void routes(QueryApi queries, TicketQueries tickets) {
+    /**
+     * Fails the start when the topics whose events meet by customerId have different partition counts: their
+     * records with one key would land in different tasks, and the friction join would silently miss them.
+     */
+    private void checkCopartitioned(Topics topics) {
+        try (Admin admin = Admin.create(KafkaTopics.adminConfig(config.kafka()))) {
+            Map<String, Integer> partitions = new LinkedHashMap<>();
+            admin.describeTopics(topics.copartitioned()).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .forEach((name, description) -> partitions.put(name, description.partitions().size()));
+            if (partitions.values().stream().distinct().count() > 1) {
+                throw new IllegalStateException("The topics " + partitions + " must have the same number of "
+                        + "partitions: their events are joined by customerId in one task");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the input topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not describe the input topics " + topics.copartitioned()
+                    + " (do they exist? ingest or topics.create=true creates them): " + e.getMessage(), e);
+        }
+    }
+
+    private void routes(QueryApi queries, TicketQueries tickets, FrictionQueries friction) {
         queries.routes(http);
         tickets.routes(http);
+        friction.routes(http);
         http.get("/health/live", ctx -> Problems.json(ctx, 200, Map.of("status", "UP")));
         http.get("/health/ready", ctx -> {
             KafkaStreams.State state = streams.state();
@@ -160,6 +198,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         http.get("/metrics", ctx -> {
             surveyMetrics.refreshGauges();
             ticketMetrics.refreshGauges();
+            frictionMetrics.refreshGauges();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
         });
         http.error(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found", "No resource at " + ctx.path(),

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.streams.friction.FrictionSettings;
 import io.cxpulse.streams.survey.DetractorAlertRule;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.ticket.TicketSettings;
@@ -46,6 +47,20 @@ import org.apache.kafka.common.config.ConfigException;
  * ticket.target.high          PT1H
  * ticket.target.normal        PT4H
  * ticket.target.low           PT24H
+ * friction.grace             PT1H                 likewise for touchpoints
+ * friction.dedup.retention    P7D
+ * friction.history            P7D                  how long a customer's touchpoints are kept (repeated contact,
+ *                                                  and how far back an NPS response is joined)
+ * friction.history.max.visits 200                  per customer; the oldest go first
+ * friction.minute.retention   P2D
+ * friction.hour.retention     P35D
+ * friction.emit.interval      PT1S
+ * friction.sweep.interval     PT10M                how often histories past their retention are removed
+ * friction.alerts.z           3                    1h friction rate above the 7-day rate, in standard errors
+ * friction.alerts.resolve.z   1
+ * friction.alerts.min.events  50                   the fewest events in the hour to alert on
+ * friction.lift.min.responses 30                   NPS responses per group for a lift to be significant
+ * friction.lift.z             1.96
  * alerts.z                    3                    standard errors above the 7-day share that open an alert
  * alerts.resolve.z            1                    at or below this an open alert resolves
  * alerts.min.responses        30                   the fewest responses in the hour to alert on
@@ -53,13 +68,15 @@ import org.apache.kafka.common.config.ConfigException;
  * topics.create               true                 create the output topics at start
  * topics.partitions           6
  * topic.survey-responses      cx.survey-responses.v1   (likewise topic.survey-aggregates,
- *                                                  topic.ticket-events, topic.alerts, topic.dead-letter)
+ *                                                  topic.ticket-events, topic.touchpoints, topic.alerts,
+ *                                                  topic.dead-letter)
  * kafka.*                     kafka.bootstrap.servers=127.0.0.1:9092; any Streams or client setting
  * schema.registry.*           schema.registry.url=http://127.0.0.1:8081; Confluent client settings
  * </pre>
  */
 public record MetricsStreamsConfig(String host, int port, String applicationId, String stateDir,
-        String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets, int topN, boolean createTopics,
+        String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets, FrictionSettings friction,
+        int topN, boolean createTopics,
         int topicPartitions, Map<String, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
 
     /** The defaults, the bottom layer. */
@@ -86,6 +103,19 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("ticket.emit.interval", "PT1S");
         TicketSettings.defaultTargets().forEach((priority, target) ->
                 defaults.put("ticket.target." + priority.name().toLowerCase(Locale.ROOT), target.toString()));
+        defaults.put("friction.grace", "PT1H");
+        defaults.put("friction.dedup.retention", "P7D");
+        defaults.put("friction.history", "P7D");
+        defaults.put("friction.history.max.visits", "200");
+        defaults.put("friction.minute.retention", "P2D");
+        defaults.put("friction.hour.retention", "P35D");
+        defaults.put("friction.emit.interval", "PT1S");
+        defaults.put("friction.sweep.interval", "PT10M");
+        defaults.put("friction.alerts.z", "3");
+        defaults.put("friction.alerts.resolve.z", "1");
+        defaults.put("friction.alerts.min.events", "50");
+        defaults.put("friction.lift.min.responses", "30");
+        defaults.put("friction.lift.z", "1.96");
         defaults.put("alerts.z", "3");
         defaults.put("alerts.resolve.z", "1");
         defaults.put("alerts.min.responses", "30");
@@ -95,6 +125,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("topic.survey-responses", Topics.SURVEY_RESPONSES);
         defaults.put("topic.survey-aggregates", Topics.SURVEY_AGGREGATES);
         defaults.put("topic.ticket-events", Topics.TICKET_EVENTS);
+        defaults.put("topic.touchpoints", Topics.TOUCHPOINTS);
         defaults.put("topic.alerts", Topics.ALERTS);
         defaults.put("topic.dead-letter", Topics.DEAD_LETTERS);
         defaults.put("kafka.bootstrap.servers", "127.0.0.1:9092");
@@ -107,6 +138,28 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         Set<String> known = new HashSet<>(defaults().keySet());
         known.add("config.file");
         return config.unknownKeys(known, List.of("kafka.", "schema.registry."));
+    }
+
+    private static FrictionSettings friction(LayeredConfig config) {
+        double z = config.nonNegativeNumber("friction.alerts.z");
+        double resolveZ = config.nonNegativeNumber("friction.alerts.resolve.z");
+        if (resolveZ > z) {
+            throw new ConfigException("friction.alerts.resolve.z", resolveZ, "must not exceed friction.alerts.z (" + z
+                    + ")");
+        }
+        try {
+            return new FrictionSettings(config.duration("friction.grace"), config.duration("friction.dedup.retention"),
+                    config.positiveDuration("friction.history"),
+                    config.integer("friction.history.max.visits", 1, 100_000), 50,
+                    config.duration("friction.minute.retention"), config.duration("friction.hour.retention"),
+                    config.positiveDuration("friction.emit.interval"),
+                    config.positiveDuration("friction.sweep.interval"),
+                    new DetractorAlertRule(z, resolveZ, config.integer("friction.alerts.min.events", 1, 1_000_000)),
+                    config.integer("friction.lift.min.responses", 1, 1_000_000),
+                    config.nonNegativeNumber("friction.lift.z"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("friction.*: " + e.getMessage());
+        }
     }
 
     private static TicketSettings tickets(LayeredConfig config) {
@@ -150,7 +203,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         }
         return new MetricsStreamsConfig(config.string("http.host"), config.integer("http.port", 0, 65_535),
                 config.string("application.id"), config.string("state.dir"), guarantee,
-                config.integer("num.stream.threads", 1, 64), survey, tickets(config), config.integer("metrics.top.n", 1, 1_000),
+                config.integer("num.stream.threads", 1, 64), survey, tickets(config), friction(config), config.integer("metrics.top.n", 1, 1_000),
                 config.bool("topics.create"), config.integer("topics.partitions", 1, 10_000),
                 Map.copyOf(config.withPrefix("topic.", true)), new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));

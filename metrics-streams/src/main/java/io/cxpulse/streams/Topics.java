@@ -8,6 +8,7 @@ import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroDeserializer;
 import io.cxpulse.schemas.serde.SpecificAvroSerde;
@@ -21,16 +22,18 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param surveyResponses  survey responses as ingest wrote them, decoded without failing on poison records
  * @param surveyAggregates rolling survey aggregates, keyed by dimension and window
  * @param ticketEvents     ticket lifecycle events as ingest wrote them (keyed by ticketId), decoded likewise
+ * @param touchpoints      journey touchpoints as ingest wrote them (keyed by customerId), decoded likewise
  * @param alerts           detractor alerts as they open and resolve
  * @param deadLetters      records that could not be processed, with their coordinates
  */
 public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
         Topic<String, SurveyAggregate> surveyAggregates, Topic<String, Decoded<TicketEvent>> ticketEvents,
-        Topic<String, CxAlert> alerts,
+        Topic<String, Decoded<TouchpointEvent>> touchpoints, Topic<String, CxAlert> alerts,
         Topic<String, DeadLetter> deadLetters) {
     public static final String SURVEY_RESPONSES = "cx.survey-responses.v1";
     public static final String SURVEY_AGGREGATES = "cx.survey-aggregates.v1";
     public static final String TICKET_EVENTS = "cx.ticket-events.v1";
+    public static final String TOUCHPOINTS = "cx.touchpoints.v1";
     public static final String ALERTS = "cx.alerts.v1";
     public static final String DEAD_LETTERS = "cx.dead-letter.v1";
 
@@ -44,7 +47,7 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
 
     /**
      * The topics, named by {@code names} where it has a name (keys survey-responses, survey-aggregates,
-     * ticket-events, alerts, dead-letter) and by default otherwise.
+     * ticket-events, touchpoints, alerts, dead-letter) and by default otherwise.
      */
     public static Topics create(SchemaRegistryClient registry, Map<String, ?> serde, Map<String, String> names) {
         return new Topics(
@@ -54,6 +57,8 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
                         avro(SurveyAggregate.class, registry, serde)),
                 new Topic<>(names.getOrDefault("ticket-events", TICKET_EVENTS), Serdes.String(),
                         decoding(TicketEvent.class, registry, serde)),
+                new Topic<>(names.getOrDefault("touchpoints", TOUCHPOINTS), Serdes.String(),
+                        decoding(TouchpointEvent.class, registry, serde)),
                 new Topic<>(names.getOrDefault("alerts", ALERTS), Serdes.String(),
                         avro(CxAlert.class, registry, serde)),
                 new Topic<>(names.getOrDefault("dead-letter", DEAD_LETTERS), Serdes.String(),
@@ -69,8 +74,16 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
 
     /** Every topic metrics-streams reads or writes. */
     public List<String> all() {
-        return List.of(surveyResponses.name(), surveyAggregates.name(), ticketEvents.name(), alerts.name(),
-                deadLetters.name());
+        return List.of(surveyResponses.name(), surveyAggregates.name(), ticketEvents.name(), touchpoints.name(),
+                alerts.name(), deadLetters.name());
+    }
+
+    /**
+     * The input topics whose events meet by customerId in one task (ticket events through a repartition topic of
+     * as many partitions as theirs), which must therefore have the same number of partitions.
+     */
+    public List<String> copartitioned() {
+        return List.of(surveyResponses.name(), touchpoints.name(), ticketEvents.name());
     }
 
     private static <T extends SpecificRecord> SpecificAvroSerde<T> avro(Class<T> type, SchemaRegistryClient registry,

@@ -1,13 +1,8 @@
 package io.cxpulse.streams.query;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -18,7 +13,6 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketPriority;
@@ -58,7 +52,6 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * it from is null.
  */
 public final class TicketQueries {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PARAMETERS = Set.of("window", "channel", "priority", "queue", "at",
             "forwarded");
     private static final int MAX_QUEUE = 200;
@@ -71,7 +64,7 @@ public final class TicketQueries {
     private final HostInfo self;
     private final LongSupplier streamTime;
     private final TicketBucketSerde serde = new TicketBucketSerde();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Peers peers = new Peers();
 
     /**
      * @param streams    the running application
@@ -177,16 +170,9 @@ public final class TicketQueries {
                 .append(slice.window().label()).append("&at=").append(Instant.ofEpochMilli(slice.end() - 1));
         slice.dimension().forEach((name, value) -> query.append('&').append(name).append('=')
                 .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8)));
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
-                    + query)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new InvalidStateStoreException("instance " + host + " did not answer: " + e.getMessage());
-        }
-        JsonNode partial = response.statusCode() == 200 ? JSON.readTree(response.body()).path("partial") : null;
-        if (partial == null || !partial.isTextual()) {
-            throw new InvalidStateStoreException("instance " + host + " answered " + response.statusCode());
+        JsonNode partial = peers.partial(host, query.toString());
+        if (!partial.isTextual()) {
+            throw new InvalidStateStoreException("instance " + host + " answered no partial sum");
         }
         return serde.deserializer().deserialize("", Base64.getDecoder().decode(partial.asText()));
     }

@@ -11,6 +11,9 @@ package io.cxpulse.streams.survey;
  * 0.5 / n0 or 1 - 0.5 / n0 (half a response) for the standard error only. Without a baseline (n0 = 0) there is
  * nothing to compare with and no alert opens.
  *
+ * <p>The same test serves any share that should not rise, such as a touchpoint's friction rate: see
+ * {@link #evaluate(long, long, long, long)}.
+ *
  * @param openZ        standard errors above baseline that open an alert
  * @param resolveZ     standard errors above baseline at or below which an open alert resolves
  * @param minResponses the fewest responses in the hour for an alert to open
@@ -33,10 +36,17 @@ public record DetractorAlertRule(double openZ, double resolveZ, int minResponses
     public Evaluation evaluate(ScoreHistogram hour, ScoreHistogram baseline) {
         SurveyFigures now = hour.figures();
         SurveyFigures before = baseline.figures();
-        long n = now.responses();
-        long n0 = before.responses();
-        double p = n == 0 ? 0 : (double) now.detractors() / n;
-        double p0 = n0 == 0 ? 0 : (double) before.detractors() / n0;
+        return evaluate(now.responses(), now.detractors(), before.responses(), before.detractors());
+    }
+
+    /**
+     * Evaluates a share of {@code hits} in {@code n} in the alert window against {@code baselineHits} in
+     * {@code baselineN} over the baseline window; {@code minResponses} is then the fewest events to alert on.
+     */
+    public Evaluation evaluate(long n, long hits, long baselineN, long baselineHits) {
+        long n0 = baselineN;
+        double p = n == 0 ? 0 : (double) hits / n;
+        double p0 = n0 == 0 ? 0 : (double) baselineHits / n0;
         if (n == 0 || n0 == 0) {
             return new Evaluation(n, p, n0, p0, null, false, true);
         }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.EventIntake.Fresh;
 import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
@@ -46,8 +47,8 @@ public final class SurveyTopology {
     private SurveyTopology() {
     }
 
-    /** Adds the survey topology to {@code builder}. */
-    public static void build(StreamsBuilder builder, Topics topics, SurveySettings settings,
+    /** Adds the survey topology to {@code builder}; returns the fresh responses (deduplicated, in contract). */
+    public static KStream<String, SurveyResponse> build(StreamsBuilder builder, Topics topics, SurveySettings settings,
             SurveyObserver observer) {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
                 settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
@@ -97,5 +98,7 @@ public final class SurveyTopology {
         outputs.get("survey-out-alerts")
                 .mapValues(value -> ((AlertOut) value).alert(), Named.as("survey-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced().withName("survey-alerts-sink"));
+        return routes.get("survey-fresh").mapValues(value -> ((Fresh<SurveyResponse>) value).event(),
+                Named.as("survey-fresh-responses"));
     }
 }

@@ -2,6 +2,7 @@ package io.cxpulse.streams.ticket;
 
 import java.util.Objects;
 
+import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
 
 /**
@@ -11,7 +12,7 @@ import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
  * of retracted ones (subtracted when read, since DDSketch only adds) and its counts are subtracted, so a window
  * counts each ticket once, at its latest resolution. Mutable; not thread-safe.
  */
-public final class TicketBucket {
+public final class TicketBucket implements BucketWindows.Additive<TicketBucket> {
     private final DurationSketch firstResponse;
     private final DurationSketch firstResolution;
     private final DurationSketch fullResolution;
@@ -69,6 +70,7 @@ public final class TicketBucket {
     }
 
     /** Adds every duration and count of {@code other} to this bucket; returns this. */
+    @Override
     public TicketBucket addAll(TicketBucket other) {
         firstResponse.merge(other.firstResponse);
         firstResolution.merge(other.firstResolution);

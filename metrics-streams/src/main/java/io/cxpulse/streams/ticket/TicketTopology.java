@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.EventIntake.Fresh;
 import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
@@ -50,8 +51,8 @@ public final class TicketTopology {
         return TicketWindows.store(bucket);
     }
 
-    /** Adds the ticket topology to {@code builder}. */
-    public static void build(StreamsBuilder builder, Topics topics, TicketSettings settings,
+    /** Adds the ticket topology to {@code builder}; returns the fresh ticket events (deduplicated, in contract). */
+    public static KStream<String, TicketEvent> build(StreamsBuilder builder, Topics topics, TicketSettings settings,
             TicketObserver observer) {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
                 settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
@@ -100,7 +101,9 @@ public final class TicketTopology {
                 .mapValues(value -> ((DurationOut) value).bucket(), Named.as("ticket-durations"))
                 .repartition(Repartitioned.<String, TicketBucket>as("ticket-by-cell")
                         .withKeySerde(Serdes.String()).withValueSerde(new TicketBucketSerde()))
-                .process(() -> new TicketWindows(settings, observer), Named.as(TicketWindows.NAME),
+                .process(() -> TicketWindows.processor(settings, observer), Named.as(TicketWindows.NAME),
                         TicketWindows.store(Bucket.MINUTE), TicketWindows.store(Bucket.HOUR));
+        return routes.get("ticket-fresh").mapValues(value -> ((Fresh<TicketEvent>) value).event(),
+                Named.as("ticket-fresh-events"));
     }
 }

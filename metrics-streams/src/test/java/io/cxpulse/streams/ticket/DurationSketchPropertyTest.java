@@ -50,6 +50,43 @@ class DurationSketchPropertyTest {
         }
     }
 
+    /**
+     * Taking durations back out leaves exactly the sketch of the rest, so its quantiles are within the stated error
+     * of the exact quantiles of what remains.
+     */
+    @Property(tries = 200)
+    void shouldLeaveTheSketchOfTheRestWhenDurationsAreTakenBackOut(@ForAll("durations") List<Duration> durations,
+            @ForAll @IntRange(min = 2, max = 5) int every) {
+        DurationSketch all = DurationSketch.empty();
+        DurationSketch taken = DurationSketch.empty();
+        DurationSketch rest = DurationSketch.empty();
+        java.util.List<Double> remaining = new java.util.ArrayList<>();
+        for (int i = 0; i < durations.size(); i++) {
+            all.add(durations.get(i));
+            if (i % every == 0) {
+                taken.add(durations.get(i));
+            } else {
+                rest.add(durations.get(i));
+                remaining.add(durations.get(i).toNanos() / 1e9);
+            }
+        }
+
+        DurationSketch left = all.minus(taken);
+
+        assertThat(left).isEqualTo(rest);
+        assertThat(left.count()).isEqualTo(remaining.size());
+        remaining.sort(Double::compare);
+        for (double q : QUANTILES) {
+            if (remaining.isEmpty()) {
+                assertThat(left.quantileSeconds(q)).isNaN();
+                continue;
+            }
+            double exact = remaining.get((int) Math.floor(q * (remaining.size() - 1)));
+            assertThat(left.quantileSeconds(q)).isBetween(exact * (1 - DurationSketch.RELATIVE_ACCURACY) - 1e-12,
+                    exact * (1 + DurationSketch.RELATIVE_ACCURACY) + 1e-12);
+        }
+    }
+
     @Property(tries = 100)
     void shouldKeepItsQuantilesThroughItsEncoding(@ForAll("durations") List<Duration> durations) throws Exception {
         DurationSketch sketch = DurationSketch.empty();

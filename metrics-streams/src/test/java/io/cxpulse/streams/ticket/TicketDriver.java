@@ -25,6 +25,7 @@ import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
+import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
@@ -140,7 +141,7 @@ final class TicketDriver implements AutoCloseable {
         long end = window.end(at.toEpochMilli());
         var store = driver.<String, TicketBucket>getWindowStore(TicketTopology.bucketStore(window.bucket()));
         for (String cell : cells()) {
-            sum.addAll(TicketWindows.sum(store, cell, window, end));
+            BucketWindows.sum(store, cell, window, end, sum);
         }
         return sum;
     }

@@ -1,0 +1,210 @@
+package io.cxpulse.streams.friction;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.FrictionSignal;
+import io.cxpulse.avro.Outcome;
+import io.cxpulse.avro.TouchpointEvent;
+
+/**
+ * One customer's recent touchpoints and support contacts, kept for a retention (7 days by default) and bounded in
+ * number, from which the signals that span events are found:
+ * <ul>
+ *   <li>channel switch: a journey seen on a channel it had not been seen on, after another; counted at the
+ *       touchpoint where it reached the new channel, once per journey and new channel;</li>
+ *   <li>repeated contact: a FAILED or ABANDONED visit followed, within the retention, by a support contact (a
+ *       touchpoint on PHONE, CHAT or EMAIL, or a ticket opened); counted once per failed visit, at its touchpoint,
+ *       whichever of the two arrives first;</li>
+ *   <li>repeated input: a journey with REPEATED_INPUT at a touchpoint, counted once per journey and touchpoint;</li>
+ *   <li>for an NPS response: each touchpoint visited in the retention before it, and whether the customer met
+ *       friction there.</li>
+ * </ul>
+ * Mutable; not thread-safe.
+ */
+public final class CustomerHistory {
+    private static final int STATE_VERSION = 1;
+    private final List<Visit> visits = new ArrayList<>();
+    private final List<Long> contacts = new ArrayList<>();
+
+    /** A touchpoint visit as the history keeps it. */
+    record Visit(String touchpoint, Channel channel, long at, String journeyId, boolean friction, boolean failed,
+            boolean repeatedInput, boolean credited) {
+        Visit credit() {
+            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, true);
+        }
+    }
+
+    /** A count for a touchpoint at a time, as the history finds it. */
+    public record Found(String touchpoint, FrictionBucket bucket, long at) {
+    }
+
+    /** How a touchpoint on these channels is a support contact. */
+    static boolean isContactChannel(Channel channel) {
+        return channel == Channel.PHONE || channel == Channel.CHAT || channel == Channel.EMAIL;
+    }
+
+    /**
+     * Adds a touchpoint event and returns what it makes countable: the event itself, and any channel switch,
+     * repeated input or repeated contact it completes.
+     *
+     * @param retention how long, in milliseconds, a failure waits for a repeated contact
+     */
+    public List<Found> touch(TouchpointEvent event, long retention) {
+        List<Found> found = new ArrayList<>();
+        Touchpoint touchpoint = new Touchpoint(event.getChannel(), event.getTouchpoint());
+        String key = touchpoint.key();
+        long at = event.getOccurredAt().toEpochMilli();
+        found.add(new Found(key, FrictionBucket.of(event), at));
+        String journey = event.getJourneyId();
+        boolean repeatedInput = event.getFrictionSignals().contains(FrictionSignal.REPEATED_INPUT);
+        if (journey != null) {
+            if (event.getChannel() != null) {
+                Set<Channel> channels = new HashSet<>();
+                for (Visit visit : visits) {
+                    if (journey.equals(visit.journeyId()) && visit.channel() != null) {
+                        channels.add(visit.channel());
+                    }
+                }
+                if (!channels.isEmpty() && !channels.contains(event.getChannel())) {
+                    found.add(new Found(key, FrictionBucket.channelSwitch(), at));
+                }
+            }
+            if (repeatedInput && visits.stream().noneMatch(visit -> visit.repeatedInput()
+                    && journey.equals(visit.journeyId()) && key.equals(visit.touchpoint()))) {
+                found.add(new Found(key, FrictionBucket.repeatedInputJourney(), at));
+            }
+        }
+        boolean failed = event.getOutcome() == Outcome.FAILED || event.getOutcome() == Outcome.ABANDONED;
+        boolean credited = false;
+        if (failed) {
+            Long contact = contacts.stream().filter(time -> time > at && time <= at + retention).findFirst()
+                    .orElse(null);
+            if (contact != null) {
+                credited = true;
+                found.add(new Found(key, FrictionBucket.repeatedContact(), contact));
+            }
+        }
+        if (isContactChannel(event.getChannel())) {
+            found.addAll(contact(at, retention));
+        }
+        visits.add(new Visit(key, event.getChannel(), at, journey, FrictionBucket.hasFriction(event), failed,
+                repeatedInput, credited));
+        return found;
+    }
+
+    /** Adds a support contact at {@code at} (a ticket opened); returns the repeated contacts it completes. */
+    public List<Found> contact(long at, long retention) {
+        List<Found> found = new ArrayList<>();
+        for (int i = 0; i < visits.size(); i++) {
+            Visit visit = visits.get(i);
+            if (visit.failed() && !visit.credited() && visit.at() < at && at <= visit.at() + retention) {
+                visits.set(i, visit.credit());
+                found.add(new Found(visit.touchpoint(), FrictionBucket.repeatedContact(), at));
+            }
+        }
+        contacts.add(at);
+        return found;
+    }
+
+    /**
+     * The touchpoints visited in the {@code retention} before an NPS response at {@code at}, each with whether the
+     * customer met friction there (at any visit).
+     */
+    public Map<String, Boolean> before(long at, long retention) {
+        Map<String, Boolean> touchpoints = new HashMap<>();
+        for (Visit visit : visits) {
+            if (visit.at() <= at && visit.at() > at - retention) {
+                touchpoints.merge(visit.touchpoint(), visit.friction(), Boolean::logicalOr);
+            }
+        }
+        return touchpoints;
+    }
+
+    /**
+     * Forgets visits and contacts older than {@code oldest}, then the oldest ones beyond {@code maxVisits} and
+     * {@code maxContacts}.
+     */
+    public void prune(long oldest, int maxVisits, int maxContacts) {
+        visits.removeIf(visit -> visit.at() < oldest);
+        contacts.removeIf(time -> time < oldest);
+        if (visits.size() > maxVisits) {
+            visits.sort((a, b) -> Long.compare(a.at(), b.at()));
+            visits.subList(0, visits.size() - maxVisits).clear();
+        }
+        if (contacts.size() > maxContacts) {
+            contacts.sort(Long::compare);
+            contacts.subList(0, contacts.size() - maxContacts).clear();
+        }
+    }
+
+    public boolean isEmpty() {
+        return visits.isEmpty() && contacts.isEmpty();
+    }
+
+    /** The time of the latest visit or contact, or Long.MIN_VALUE. */
+    public long latest() {
+        long latest = Long.MIN_VALUE;
+        for (Visit visit : visits) {
+            latest = Math.max(latest, visit.at());
+        }
+        for (long contact : contacts) {
+            latest = Math.max(latest, contact);
+        }
+        return latest;
+    }
+
+    int visits() {
+        return visits.size();
+    }
+
+    /** Writes the history: a version, the visits (channels by name), the contacts. */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeByte(STATE_VERSION);
+        out.writeInt(visits.size());
+        for (Visit visit : visits) {
+            out.writeUTF(visit.touchpoint());
+            out.writeUTF(visit.channel() == null ? "" : visit.channel().name());
+            out.writeLong(visit.at());
+            out.writeUTF(visit.journeyId() == null ? "" : visit.journeyId());
+            out.writeByte((visit.journeyId() == null ? 0 : 1) | (visit.friction() ? 2 : 0) | (visit.failed() ? 4 : 0)
+                    | (visit.repeatedInput() ? 8 : 0) | (visit.credited() ? 16 : 0));
+        }
+        out.writeInt(contacts.size());
+        for (long contact : contacts) {
+            out.writeLong(contact);
+        }
+    }
+
+    static CustomerHistory readFrom(DataInputStream in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != STATE_VERSION) {
+            throw new IOException("unknown customer history version " + version);
+        }
+        CustomerHistory history = new CustomerHistory();
+        int visits = in.readInt();
+        for (int i = 0; i < visits; i++) {
+            String touchpoint = in.readUTF();
+            String channel = in.readUTF();
+            long at = in.readLong();
+            String journey = in.readUTF();
+            int flags = in.readUnsignedByte();
+            history.visits.add(new Visit(touchpoint, channel.isEmpty() ? null : Channel.valueOf(channel), at,
+                    (flags & 1) == 0 ? null : journey, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
+                    (flags & 16) != 0));
+        }
+        int contacts = in.readInt();
+        for (int i = 0; i < contacts; i++) {
+            history.contacts.add(in.readLong());
+        }
+        return history;
+    }
+}

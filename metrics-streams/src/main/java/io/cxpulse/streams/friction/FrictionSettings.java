@@ -1,0 +1,64 @@
+package io.cxpulse.streams.friction;
+
+import java.time.Duration;
+
+import io.cxpulse.streams.survey.DetractorAlertRule;
+import io.cxpulse.streams.survey.RollingWindow;
+
+/**
+ * How the friction topology keeps its state and aggregates.
+ *
+ * @param grace            how far behind stream time a touchpoint may be and still count
+ * @param dedupRetention   how long an eventId is remembered
+ * @param history          how long a customer's touchpoints are kept: the repeated-contact horizon and how far
+ *                         back an NPS response is joined to touchpoints (7 days)
+ * @param maxVisits        the most touchpoint visits kept per customer (the oldest go first)
+ * @param maxContacts      the most support contacts kept per customer
+ * @param minuteRetention  how long minute buckets are kept
+ * @param hourRetention    how long hour buckets are kept
+ * @param emitInterval     how often (wall-clock time) changed windows are summed and alerts evaluated
+ * @param sweepInterval    how often (wall-clock time) histories past their retention are removed
+ * @param alerts           when a touchpoint's 1h friction rate is far enough above its 7-day baseline to alert
+ *                         (its minimum is in events)
+ * @param liftMinResponses the fewest NPS responses in each group (met friction, passed cleanly) for a lift to be
+ *                         called significant
+ * @param liftZ            the |z| of the two-proportion test at or above which a lift is significant
+ */
+public record FrictionSettings(Duration grace, Duration dedupRetention, Duration history, int maxVisits,
+        int maxContacts, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
+        Duration sweepInterval, DetractorAlertRule alerts, int liftMinResponses, double liftZ) {
+    public FrictionSettings {
+        if (dedupRetention.compareTo(grace) < 0) {
+            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
+        }
+        if (history.isNegative() || history.isZero()) {
+            throw new IllegalArgumentException("the history must be positive, not " + history);
+        }
+        if (maxVisits < 1 || maxContacts < 1) {
+            throw new IllegalArgumentException("a history keeps at least one visit and one contact");
+        }
+        if (minuteRetention.compareTo(RollingWindow.HOUR_1.length().plus(grace)) < 0) {
+            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period, not "
+                    + minuteRetention);
+        }
+        if (hourRetention.compareTo(RollingWindow.DAYS_7.length().plus(Duration.ofHours(1)).plus(grace)) < 0) {
+            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period, "
+                    + "not " + hourRetention);
+        }
+        if (liftMinResponses < 1 || liftZ <= 0) {
+            throw new IllegalArgumentException("the lift needs at least one response per group and a positive z");
+        }
+    }
+
+    /**
+     * The defaults: 1h grace, 7 days of deduplication and of history (at most 200 visits and 50 contacts per
+     * customer), minute buckets for 2 days and hour buckets for 35, emitted every second, swept every 10 minutes;
+     * alerts at z 3 (resolving at 1) with at least 50 events in the hour; lifts significant at |z| 1.96 with 30
+     * responses per group.
+     */
+    public static FrictionSettings defaults() {
+        return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(7), 200, 50,
+                Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofMinutes(10),
+                new DetractorAlertRule(3.0, 1.0, 50), 30, 1.96);
+    }
+}

@@ -1,0 +1,123 @@
+package io.cxpulse.streams.friction;
+
+import java.util.Map;
+
+import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.EventIntake.Fresh;
+import io.cxpulse.streams.EventIntake.Intake;
+import io.cxpulse.streams.EventIntake.Rejected;
+import io.cxpulse.streams.EventTimeExtractor;
+import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.survey.RollingWindow.Bucket;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The friction topology: touchpoints in; deduplicated, joined per customer with their recent touchpoints, NPS
+ * responses and ticket openings; counted per touchpoint in minute and hour buckets; dead letters and friction
+ * alerts out. Adds to a {@link StreamsBuilder} and does no I/O.
+ *
+ * <pre>
+ * touchpoint-source (cx.touchpoints.v1, keyed by customerId, event time = occurredAt)
+ *   -> touchpoint-intake [touchpoint-seen-event-ids]: dead letters | fresh touchpoints
+ *   merged with fresh NPS responses (survey-intake; same key, same partitions) and ticket OPENED events
+ *   (rekeyed by customerId through friction-ticket-openings)
+ *   -> friction-join [friction-customer-history]: counts keyed by touchpoint (CHANNEL|step)
+ *   -> friction-by-touchpoint (repartition)
+ *   -> friction-windows [friction-buckets-1m, friction-buckets-1h, friction-alerts] -> cx.alerts.v1
+ * </pre>
+ * The survey and touchpoint topics must have the same number of partitions, since both are read by customerId
+ * into one task (the application checks this at start).
+ */
+public final class FrictionTopology {
+    static final String SEEN_STORE = "touchpoint-seen-event-ids";
+    static final EventIntake.Kind<TouchpointEvent> INTAKE = new EventIntake.Kind<>("touchpoint-intake", SEEN_STORE,
+            FrictionContract::violation, TouchpointEvent::getEventId, TouchpointEvent::getOccurredAt);
+
+    private FrictionTopology() {
+    }
+
+    /** The window store of friction buckets of {@code bucket}'s size, for queries. */
+    public static String bucketStore(Bucket bucket) {
+        return FrictionWindows.store(bucket);
+    }
+
+    /** The store of open friction alerts. */
+    public static String alertStore() {
+        return FrictionWindows.ALERT_STORE;
+    }
+
+    /**
+     * Adds the friction topology to {@code builder}.
+     *
+     * @param responses fresh survey responses, keyed as on their topic (by customerId)
+     * @param tickets   fresh ticket events, keyed by ticketId
+     */
+    public static void build(StreamsBuilder builder, Topics topics, FrictionSettings settings,
+            FrictionObserver observer, KStream<String, SurveyResponse> responses, KStream<String, TicketEvent> tickets) {
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
+                settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionJoin.HISTORY_STORE),
+                Serdes.String(), new CustomerHistorySerde()).withCachingEnabled());
+        for (Bucket bucket : Bucket.values()) {
+            builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FrictionWindows.store(bucket),
+                    bucket == Bucket.MINUTE ? settings.minuteRetention() : settings.hourRetention(), bucket.size(),
+                    false), Serdes.String(), new FrictionBucketSerde()).withCachingEnabled());
+        }
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionWindows.ALERT_STORE),
+                Serdes.String(), topics.alerts().valueSerde()));
+
+        KStream<String, Intake<TouchpointEvent>> intake = builder.stream(topics.touchpoints().name(),
+                        topics.touchpoints().consumed().withName("touchpoint-source")
+                                .withTimestampExtractor(new EventTimeExtractor<TouchpointEvent>(
+                                        TouchpointEvent::getOccurredAt)))
+                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
+                        Named.as(INTAKE.name()), SEEN_STORE);
+        Map<String, KStream<String, Intake<TouchpointEvent>>> routes = intake.split(Named.as("touchpoint-"))
+                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("fresh"));
+        routes.get("touchpoint-rejected")
+                .mapValues(value -> ((Rejected<TouchpointEvent>) value).deadLetter(),
+                        Named.as("touchpoint-dead-letters"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced()
+                        .withName("touchpoint-dead-letter-sink"));
+
+        KStream<String, CustomerSignal> touches = routes.get("touchpoint-fresh").mapValues(
+                value -> (CustomerSignal) new CustomerSignal.Touch(((Fresh<TouchpointEvent>) value).event()),
+                Named.as("friction-touches"));
+        KStream<String, CustomerSignal> scores = responses
+                .filter((key, response) -> response.getMetric() == SurveyMetric.NPS
+                        && response.getCustomerId().equals(key), Named.as("friction-nps"))
+                .mapValues(response -> (CustomerSignal) new CustomerSignal.Response(response),
+                        Named.as("friction-responses"));
+        KStream<String, CustomerSignal> openings = tickets
+                .filter((key, event) -> event.getType() == TicketEventType.OPENED, Named.as("friction-opened"))
+                .map((key, event) -> org.apache.kafka.streams.KeyValue.pair(event.getCustomerId(),
+                        event.getOccurredAt().toEpochMilli()), Named.as("friction-by-customer"))
+                .repartition(Repartitioned.<String, Long>as("friction-ticket-openings")
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .mapValues(at -> (CustomerSignal) new CustomerSignal.Opened(at), Named.as("friction-contacts"));
+
+        touches.merge(scores, Named.as("friction-touches-and-scores"))
+                .merge(openings, Named.as("friction-signals"))
+                .process(() -> new FrictionJoin(settings, observer), Named.as(FrictionJoin.NAME),
+                        FrictionJoin.HISTORY_STORE)
+                .repartition(Repartitioned.<String, FrictionBucket>as("friction-by-touchpoint")
+                        .withKeySerde(Serdes.String()).withValueSerde(new FrictionBucketSerde()))
+                .process(() -> FrictionWindows.processor(settings, observer), Named.as(FrictionWindows.NAME),
+                        FrictionWindows.store(Bucket.MINUTE), FrictionWindows.store(Bucket.HOUR),
+                        FrictionWindows.ALERT_STORE)
+                .to(topics.alerts().name(), topics.alerts().produced().withName("friction-alerts-sink"));
+    }
+}

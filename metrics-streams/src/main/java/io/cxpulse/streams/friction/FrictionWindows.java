@@ -1,0 +1,109 @@
+package io.cxpulse.streams.friction;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.cxpulse.avro.AlertKind;
+import io.cxpulse.avro.AlertState;
+import io.cxpulse.avro.CxAlert;
+import io.cxpulse.streams.BucketWindows;
+import io.cxpulse.streams.survey.DetractorAlertRule.Evaluation;
+import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.survey.RollingWindow.Bucket;
+
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The friction counts of each touchpoint (the key) in minute and hour buckets of event time; the rolling windows
+ * of the touchpoints that changed are reported to the observer, and each touchpoint's 1h friction rate is
+ * compared with its rate over the 7 days before that hour: an alert opens when it is {@code alerts.openZ}
+ * standard errors above, with at least {@code alerts.minResponses} events, and resolves at {@code resolveZ}.
+ */
+final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, CxAlert> {
+    static final String NAME = "friction-windows";
+    /** Open friction alerts by touchpoint key; its name is part of the app's contract. */
+    static final String ALERT_STORE = "friction-alerts";
+
+    private final FrictionSettings settings;
+    private final FrictionObserver observer;
+    private WindowStore<String, FrictionBucket> hours;
+    private KeyValueStore<String, CxAlert> alerts;
+    private long streamTime;
+
+    private FrictionWindows(FrictionSettings settings, FrictionObserver observer) {
+        this.settings = settings;
+        this.observer = observer;
+    }
+
+    /** The window store of friction buckets of {@code bucket}'s size; its name is part of the app's contract. */
+    static String store(Bucket bucket) {
+        return bucket == Bucket.MINUTE ? "friction-buckets-1m" : "friction-buckets-1h";
+    }
+
+    static BucketWindows<FrictionBucket, CxAlert> processor(FrictionSettings settings, FrictionObserver observer) {
+        return new BucketWindows<>(Map.of(Bucket.MINUTE, store(Bucket.MINUTE), Bucket.HOUR, store(Bucket.HOUR)),
+                FrictionBucket::empty, key -> Touchpoint.parse(key) != null, settings.emitInterval(),
+                new FrictionWindows(settings, observer));
+    }
+
+    @Override
+    public void begin(String task, long streamTime, ProcessorContext<String, CxAlert> context) {
+        if (hours == null) {
+            hours = context.getStateStore(store(Bucket.HOUR));
+            alerts = context.getStateStore(ALERT_STORE);
+        }
+        this.streamTime = streamTime;
+        observer.streamTime(task, streamTime);
+    }
+
+    @Override
+    public void sum(String key, RollingWindow window, long end, FrictionBucket sum,
+            ProcessorContext<String, CxAlert> context) {
+        Touchpoint touchpoint = Touchpoint.parse(key);
+        observer.window(context.taskId().toString(), touchpoint, window, end, sum);
+        if (window != RollingWindow.HOUR_1) {
+            return;
+        }
+        long hourStart = end - window.length().toMillis();
+        FrictionBucket baseline = BucketWindows.sum(hours, key, RollingWindow.DAYS_7, Bucket.HOUR.start(hourStart),
+                FrictionBucket.empty());
+        Evaluation evaluation = settings.alerts().evaluate(sum.events(), sum.withFriction(), baseline.events(),
+                baseline.withFriction());
+        CxAlert open = alerts.get(key);
+        if (open == null && evaluation.breach()) {
+            String id = UUID.nameUUIDFromBytes(("friction|" + key + "|" + end).getBytes(StandardCharsets.UTF_8))
+                    .toString();
+            CxAlert opened = alert(id, touchpoint, AlertState.OPENED, evaluation, hourStart, end, context);
+            alerts.put(key, opened);
+            context.forward(new Record<>("friction|" + key, opened, streamTime));
+        } else if (open != null && evaluation.recovered()) {
+            alerts.delete(key);
+            context.forward(new Record<>("friction|" + key, alert(open.getAlertId(), touchpoint, AlertState.RESOLVED,
+                    evaluation, hourStart, end, context), streamTime));
+        }
+    }
+
+    private static CxAlert alert(String id, Touchpoint touchpoint, AlertState state, Evaluation evaluation,
+            long start, long end, ProcessorContext<String, CxAlert> context) {
+        Map<String, String> dimension = new HashMap<>();
+        dimension.put("touchpoint", touchpoint.step());
+        dimension.put("channel", touchpoint.channelLabel());
+        return CxAlert.newBuilder().setAlertId(id).setKind(AlertKind.FRICTION_RATE).setDimension(dimension)
+                .setState(state).setObserved(evaluation.observed()).setBaseline(evaluation.baseline())
+                .setZScore(evaluation.z()).setSampleSize(evaluation.responses())
+                .setWindow(RollingWindow.HOUR_1.label()).setBaselineWindow(RollingWindow.DAYS_7.label())
+                .setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(end))
+                .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
+    }
+
+    @Override
+    public void closed(String task) {
+        observer.closed(task);
+    }
+}

@@ -1,0 +1,40 @@
+package io.cxpulse.streams.query;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Asks another instance of the application for its part of a query: a GET that must answer 200 with a JSON
+ * {@code partial}. An instance that does not answer, or answers otherwise, makes the query unanswerable for now
+ * (a 503 to the caller), not silently partial.
+ */
+final class Peers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** The {@code partial} that {@code host} answers to {@code pathAndQuery}. */
+    JsonNode partial(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
+                    + pathAndQuery)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new InvalidStateStoreException("instance " + host + " did not answer: " + e.getMessage());
+        }
+        JsonNode partial = response.statusCode() == 200 ? JSON.readTree(response.body()).path("partial") : null;
+        if (partial == null || partial.isMissingNode()) {
+            throw new InvalidStateStoreException("instance " + host + " answered " + response.statusCode());
+        }
+        return partial;
+    }
+}

@@ -1,0 +1,154 @@
+package io.cxpulse.streams.friction;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.CxAlert;
+import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.FrictionSignal;
+import io.cxpulse.avro.Outcome;
+import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.platform.Directories;
+import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.schemas.serde.AvroSerializer;
+import io.cxpulse.streams.BucketWindows;
+import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.survey.SurveyObserver;
+import io.cxpulse.streams.survey.SurveySettings;
+import io.cxpulse.streams.survey.SurveyTopology;
+import io.cxpulse.streams.ticket.TicketObserver;
+import io.cxpulse.streams.ticket.TicketSettings;
+import io.cxpulse.streams.ticket.TicketTopology;
+
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * The whole application's topology (surveys, tickets and friction, as the app composes them) in a
+ * {@link TopologyTestDriver}, with Avro serdes on the run's real schema registry: pipes touchpoints, NPS responses
+ * and ticket openings in, and sums the friction buckets.
+ */
+final class FrictionDriver implements AutoCloseable {
+    private final TopologyTestDriver driver;
+    private final Path stateDir;
+    private final TestInputTopic<String, TouchpointEvent> touchpoints;
+    private final TestInputTopic<String, SurveyResponse> responses;
+    private final TestInputTopic<String, TicketEvent> tickets;
+    private final TestOutputTopic<String, CxAlert> alerts;
+    private final TestOutputTopic<String, DeadLetter> deadLetters;
+
+    FrictionDriver(LocalPlatform platform, FrictionSettings settings) {
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
+        Map<String, Object> serde = Map.of("schema.registry.url", platform.schemaRegistryUrl());
+        Topics topics = Topics.create(registry, serde);
+        StreamsBuilder builder = new StreamsBuilder();
+        FrictionTopology.build(builder, topics, settings, FrictionObserver.NONE,
+                SurveyTopology.build(builder, topics, SurveySettings.defaults(), SurveyObserver.NONE),
+                TicketTopology.build(builder, topics, TicketSettings.defaults(), TicketObserver.NONE));
+        try {
+            stateDir = Files.createTempDirectory("friction-topology-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "friction-topology-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(builder.build(), properties, Instant.parse("2026-11-20T00:00:00Z"));
+        touchpoints = driver.createInputTopic(Topics.TOUCHPOINTS, new StringSerializer(),
+                new AvroSerializer<>(registry, serde, false));
+        responses = driver.createInputTopic(Topics.SURVEY_RESPONSES, new StringSerializer(),
+                new AvroSerializer<>(registry, serde, false));
+        tickets = driver.createInputTopic(Topics.TICKET_EVENTS, new StringSerializer(),
+                new AvroSerializer<>(registry, serde, false));
+        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+                topics.alerts().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+                topics.deadLetters().valueSerde().deserializer());
+    }
+
+    /** 2026-11-20 at {@code time} (HH:mm), UTC. */
+    static Instant at(String time) {
+        return Instant.parse("2026-11-20T" + time + ":00Z");
+    }
+
+    static TouchpointEvent.Builder touch(String customer, Channel channel, String step, Outcome outcome,
+            Instant at, FrictionSignal... signals) {
+        return TouchpointEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+                .setReceivedAt(at.plusSeconds(1)).setSource("test").setCustomerId(customer).setChannel(channel)
+                .setTouchpoint(step).setOutcome(outcome).setFrictionSignals(List.of(signals));
+    }
+
+    void send(TouchpointEvent event) {
+        sendKeyed(event.getCustomerId(), event);
+    }
+
+    void sendKeyed(String key, TouchpointEvent event) {
+        touchpoints.pipeInput(key, event, event.getReceivedAt());
+    }
+
+    void nps(String customer, int score, Instant at) {
+        SurveyResponse response = SurveyResponse.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(at).setReceivedAt(at.plusSeconds(1)).setSource("test").setCustomerId(customer)
+                .setSurveyId("nps").setMetric(SurveyMetric.NPS).setScore(score).build();
+        responses.pipeInput(customer, response, response.getReceivedAt());
+    }
+
+    void ticketOpened(String customer, Instant at) {
+        String ticketId = "t-" + UUID.randomUUID();
+        TicketEvent event = TicketEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+                .setReceivedAt(at.plusSeconds(1)).setSource("test").setCustomerId(customer).setTicketId(ticketId)
+                .setType(TicketEventType.OPENED).setPriority(TicketPriority.NORMAL).build();
+        tickets.pipeInput(ticketId, event, event.getReceivedAt());
+    }
+
+    /** Lets wall-clock time pass, so that windows emit and alerts are evaluated. */
+    void tick() {
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+
+    List<CxAlert> alerts() {
+        tick();
+        return alerts.readValuesToList();
+    }
+
+    List<DeadLetter> deadLetters() {
+        return deadLetters.readValuesToList();
+    }
+
+    /** The sum of {@code touchpoint}'s buckets in {@code window} at {@code at}. */
+    FrictionBucket window(Channel channel, String step, RollingWindow window, Instant at) {
+        ReadOnlyWindowStore<String, FrictionBucket> store = driver.getWindowStore(
+                FrictionTopology.bucketStore(window.bucket()));
+        return BucketWindows.sum(store, new Touchpoint(channel, step).key(), window, window.end(at.toEpochMilli()),
+                FrictionBucket.empty());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        Directories.deleteRecursively(stateDir);
+    }
+}

@@ -1,0 +1,231 @@
+package io.cxpulse.streams.friction;
+
+import static io.cxpulse.streams.friction.FrictionDriver.at;
+import static io.cxpulse.streams.friction.FrictionDriver.touch;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.cxpulse.avro.AlertKind;
+import io.cxpulse.avro.AlertState;
+import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.CxAlert;
+import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.FrictionSignal;
+import io.cxpulse.avro.Outcome;
+import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.survey.DetractorAlertRule;
+import io.cxpulse.streams.survey.RollingWindow;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The friction topology, hand-computed cases, in a TopologyTestDriver with the rest of the app's topology. */
+@ExtendWith(LocalPlatformExtension.class)
+class FrictionTopologyTest {
+    private static final String PAYMENT = "checkout.payment";
+
+    @Test
+    void shouldCountOutcomesSignalsTheFrictionRateAndTheMedianDuration(LocalPlatform platform) {
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            TouchpointEvent retried = touch("c-2", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:01"),
+                    FrictionSignal.ERROR, FrictionSignal.RETRY).setDurationMs(2_000L).build();
+            friction.send(touch("c-1", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:00")).setDurationMs(1_000L)
+                    .build());
+            friction.send(retried);
+            friction.send(retried); // a duplicate, counted once
+            friction.send(touch("c-3", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:02")).setDurationMs(3_000L)
+                    .build());
+            friction.send(touch("c-4", Channel.WEB, PAYMENT, Outcome.ABANDONED, at("10:03"),
+                    FrictionSignal.LONG_WAIT).setDurationMs(10_000L).build());
+            friction.send(touch("c-5", Channel.MOBILE_APP, PAYMENT, Outcome.COMPLETED, at("10:04")).build());
+
+            FrictionBucket hour = friction.window(Channel.WEB, PAYMENT, RollingWindow.HOUR_1, at("10:05"));
+
+            assertThat(List.of(hour.events(), hour.completed(), hour.failed(), hour.abandoned(), hour.withFriction()))
+                    .containsExactly(4L, 2L, 1L, 1L, 3L);
+            assertThat(hour.frictionRate()).isEqualTo(0.75);
+            assertThat(List.of(hour.signal(FrictionSignal.ERROR), hour.signal(FrictionSignal.RETRY),
+                    hour.signal(FrictionSignal.LONG_WAIT), hour.signal(FrictionSignal.DEAD_END)))
+                    .containsExactly(1L, 1L, 1L, 0L);
+            // durations 1, 2, 3, 10 s: the median is the value of rank floor(0.5 * 3) = 1
+            assertThat(hour.medianDurationSeconds()).isCloseTo(2.0, withinPercentage(1));
+            assertThat(friction.window(Channel.MOBILE_APP, PAYMENT, RollingWindow.HOUR_1, at("10:05")).frictionRate())
+                    .isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void shouldCountAChannelSwitchOncePerJourneyAndNewChannel(LocalPlatform platform) {
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            friction.send(touch("c-1", Channel.WEB, "plan.compare", Outcome.COMPLETED, at("10:00"))
+                    .setJourneyId("j-1").build());
+            friction.send(touch("c-1", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:01"), FrictionSignal.ERROR)
+                    .setJourneyId("j-1").build());
+            friction.send(touch("c-1", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:05"))
+                    .setJourneyId("j-1").build());
+            friction.send(touch("c-1", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:20"))
+                    .setJourneyId("j-1").build());
+            friction.send(touch("c-1", Channel.CHAT, "support.chat", Outcome.COMPLETED, at("10:30"))
+                    .setJourneyId("j-1").build());
+            // another journey on one channel switches nothing
+            friction.send(touch("c-2", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:31"))
+                    .setJourneyId("j-2").build());
+
+            assertThat(friction.window(Channel.PHONE, "support.call", RollingWindow.HOUR_1, at("10:40"))
+                    .channelSwitches()).isEqualTo(1);
+            assertThat(friction.window(Channel.CHAT, "support.chat", RollingWindow.HOUR_1, at("10:40"))
+                    .channelSwitches()).isEqualTo(1);
+            assertThat(friction.window(Channel.WEB, PAYMENT, RollingWindow.HOUR_1, at("10:40")).channelSwitches())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void shouldCountARepeatedContactOncePerFailureWithinSevenDaysInEitherArrivalOrder(LocalPlatform platform) {
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            // c-1 fails at payment, then calls twice: one repeated contact
+            friction.send(touch("c-1", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:00")).build());
+            friction.send(touch("c-1", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:30")).build());
+            friction.send(touch("c-1", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:40")).build());
+            // c-2 abandons, then opens a ticket
+            friction.send(touch("c-2", Channel.WEB, PAYMENT, Outcome.ABANDONED, at("10:05")).build());
+            friction.ticketOpened("c-2", at("10:50"));
+            // c-3's chat arrives before the failure it follows (out of order, within grace)
+            friction.send(touch("c-3", Channel.CHAT, "support.chat", Outcome.COMPLETED, at("10:45")).build());
+            friction.send(touch("c-3", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:10")).build());
+            // c-4 completes and calls: no failure to repeat
+            friction.send(touch("c-4", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:11")).build());
+            friction.send(touch("c-4", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:51")).build());
+            // c-5 fails and is not in touch again
+            friction.send(touch("c-5", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:12")).build());
+
+            assertThat(friction.window(Channel.WEB, PAYMENT, RollingWindow.DAY_1, at("11:00")).repeatedContacts())
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldNotCountAContactMoreThanSevenDaysAfterTheFailure(LocalPlatform platform) {
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            friction.send(touch("c-5", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:12")).build());
+            Instant later = at("10:13").plus(Duration.ofDays(7));
+            friction.send(touch("c-5", Channel.PHONE, "support.call", Outcome.COMPLETED, later).build());
+
+            assertThat(friction.window(Channel.WEB, PAYMENT, RollingWindow.DAYS_7, later).repeatedContacts())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void shouldCountJourneysWithRepeatedInputOnce(LocalPlatform platform) {
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            for (String time : List.of("10:00", "10:01", "10:02")) {
+                friction.send(touch("c-1", Channel.WEB, "signup.address", Outcome.COMPLETED, at(time),
+                        FrictionSignal.REPEATED_INPUT).setJourneyId("j-1").build());
+            }
+            friction.send(touch("c-2", Channel.WEB, "signup.address", Outcome.COMPLETED, at("10:03"),
+                    FrictionSignal.REPEATED_INPUT).setJourneyId("j-2").build());
+
+            FrictionBucket hour = friction.window(Channel.WEB, "signup.address", RollingWindow.HOUR_1, at("10:05"));
+
+            assertThat(hour.signal(FrictionSignal.REPEATED_INPUT)).isEqualTo(4);
+            assertThat(hour.repeatedInputJourneys()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * Ten customers meet friction at payment and six of them are detractors; ten pass it cleanly and one is. The
+     * lift is 6/10 - 1/10 = 0.5; the pooled share is 7/20 = 0.35, so z = 0.5 / sqrt(0.35 * 0.65 * (1/10 + 1/10))
+     * = 2.3440.
+     */
+    @Test
+    void shouldGiveTheDetractorLiftOfAConstructedDataSet(LocalPlatform platform) {
+        FrictionSettings defaults = FrictionSettings.defaults();
+        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
+                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.minuteRetention(),
+                defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(), defaults.alerts(), 10,
+                1.96);
+        try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
+            for (int i = 0; i < 20; i++) {
+                boolean met = i < 10;
+                String customer = "c-" + i;
+                friction.send(touch(customer, Channel.WEB, "plan.compare", Outcome.COMPLETED, at("10:00")).build());
+                friction.send(touch(customer, Channel.WEB, PAYMENT, met ? Outcome.FAILED : Outcome.COMPLETED,
+                        at("10:01")).build());
+                boolean detractor = met ? i < 6 : i == 10;
+                friction.nps(customer, detractor ? 3 : 9, at("10:30"));
+            }
+            // a response with no touchpoints in the 7 days before joins nothing
+            friction.nps("c-none", 0, at("10:31"));
+
+            FrictionBucket payment = friction.window(Channel.WEB, PAYMENT, RollingWindow.DAY_1, at("11:00"));
+            FrictionBucket compare = friction.window(Channel.WEB, "plan.compare", RollingWindow.DAY_1, at("11:00"));
+
+            assertThat(List.of(payment.frictionResponses(), payment.frictionDetractors(), payment.cleanResponses(),
+                    payment.cleanDetractors())).containsExactly(10L, 6L, 10L, 1L);
+            assertThat(payment.detractorLift()).isCloseTo(0.5, within(1e-12));
+            assertThat(payment.liftZ()).isCloseTo(0.5 / Math.sqrt(0.35 * 0.65 * 0.2), within(1e-12));
+            assertThat(payment.liftZ()).isCloseTo(2.3440, within(1e-4));
+            assertThat(payment.liftSignificant(settings.liftMinResponses(), settings.liftZ())).isTrue();
+            assertThat(payment.liftSignificant(30, 1.96)).isFalse();
+            // everyone passed plan.compare cleanly: no lift there
+            assertThat(compare.cleanResponses()).isEqualTo(20);
+            assertThat(compare.detractorLift()).isNull();
+        }
+    }
+
+    @Test
+    void shouldAlertWhenATouchpointsFrictionRateRisesAboveItsSevenDayBaseline(LocalPlatform platform) {
+        FrictionSettings defaults = FrictionSettings.defaults();
+        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
+                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.minuteRetention(),
+                defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(),
+                new DetractorAlertRule(3.0, 1.0, 20), 30, 1.96);
+        try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
+            // the baseline: 100 events at 07:00-07:59 (the day before the alert hour is in the 7 days), 5 with friction
+            for (int i = 0; i < 100; i++) {
+                friction.send(touch("b-" + i, Channel.WEB, PAYMENT, i < 5 ? Outcome.FAILED : Outcome.COMPLETED,
+                        at("07:00").plusSeconds(30L * i)).build());
+            }
+            // 10:00-10:29: 30 events, 15 with friction
+            for (int i = 0; i < 30; i++) {
+                friction.send(touch("h-" + i, Channel.WEB, PAYMENT, i % 2 == 0 ? Outcome.FAILED : Outcome.COMPLETED,
+                        at("10:00").plusSeconds(60L * i)).build());
+            }
+
+            List<CxAlert> alerts = friction.alerts();
+
+            assertThat(alerts).hasSize(1);
+            CxAlert alert = alerts.get(0);
+            assertThat(alert.getKind()).isEqualTo(AlertKind.FRICTION_RATE);
+            assertThat(alert.getState()).isEqualTo(AlertState.OPENED);
+            assertThat(alert.getDimension()).containsEntry("touchpoint", PAYMENT).containsEntry("channel", "WEB");
+            assertThat(alert.getObserved()).isEqualTo(0.5);
+            assertThat(alert.getBaseline()).isEqualTo(0.05);
+            assertThat(alert.getZScore()).isCloseTo((0.5 - 0.05) / Math.sqrt(0.05 * 0.95 / 30), within(1e-9));
+            assertThat(alert.getSampleSize()).isEqualTo(30);
+            assertThat(friction.alerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterATouchpointKeyedByAnythingButItsCustomerId(LocalPlatform platform) {
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            friction.send(touch("c-1", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:00")).build());
+            // c-2's touchpoint under c-1's key would join c-1's history
+            friction.sendKeyed("c-1", touch("c-2", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:01")).build());
+
+            assertThat(friction.deadLetters()).extracting(letter -> letter.getReason())
+                    .containsExactly(DeadLetterReason.CONTRACT_VIOLATION);
+            assertThat(friction.window(Channel.WEB, PAYMENT, RollingWindow.HOUR_1, at("10:05")).events())
+                    .isEqualTo(1);
+        }
+    }
+}
