@@ -78,6 +78,8 @@ final class Pipeline implements AutoCloseable {
         settings.put("topic.survey-responses", "it.survey-responses." + suffix);
         settings.put("topic.survey-aggregates", "it.survey-aggregates." + suffix);
         settings.put("topic.ticket-events", "it.ticket-events." + suffix);
+        settings.put("topic.touchpoints", "it.touchpoints." + suffix);
+        settings.put("friction.emit.interval", "PT0.2S");
         settings.put("ticket.emit.interval", "PT0.2S");
         settings.put("ticket.settle.interval", "PT0.2S");
         settings.put("topic.alerts", "it.alerts." + suffix);

@@ -23,14 +23,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalPlatformExtension.class)
 class QueryApiFuzzIT {
     private static final List<String> PATHS = List.of("/v1/nps", "/v1/csat", "/v1/ces", "/v1/nps/trend",
-            "/v1/csat/trend", "/v1/alerts", "/v1/nps/", "/v1/unknown", "/health/ready");
+            "/v1/csat/trend", "/v1/alerts", "/v1/nps/", "/v1/unknown", "/health/ready", "/v1/response-times",
+            "/v1/friction/top");
     private static final List<String> NAMES = List.of("window", "segment", "channel", "touchpoint", "at", "points",
-            "forwarded", "x", "");
+            "forwarded", "x", "", "priority", "queue", "limit", "by");
     private static final List<String> VALUES = List.of("1h", "24h", "7d", "0h", "", "smb", "WEB", "web", "OTHER",
             "UNKNOWN", "checkout.payment", "2026-11-20T10:15:30Z", "+1000000000-12-31T23:59:59Z",
             "-1000000000-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "292278994-08-17T07:12:55.807Z", "now", "-1", "0",
             "1", "500", "501", "2147483648", "9999999999999999999", "NaN", "%", "|", "=", "a|b=c%d", "\u00e9t\u00e9",
-            "\u0000", "'; drop table", "x".repeat(5_000));
+            "\u0000", "'; drop table", "x".repeat(5_000), "HIGH", "URGENT", "frictionRate", "detractorLift", "billing",
+            "100", "101");
 
     @Test
     void shouldNeverAnswerWithA5xxOrAStackTrace(LocalPlatform platform) throws Exception {
