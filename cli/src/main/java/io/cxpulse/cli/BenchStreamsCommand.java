@@ -21,17 +21,29 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.FrictionSignal;
+import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TicketEventType;
+import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.friction.FrictionObserver;
+import io.cxpulse.streams.friction.FrictionSettings;
+import io.cxpulse.streams.friction.FrictionTopology;
 import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.survey.SurveyTopology;
+import io.cxpulse.streams.ticket.TicketObserver;
+import io.cxpulse.streams.ticket.TicketSettings;
+import io.cxpulse.streams.ticket.TicketTopology;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +59,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 
 import picocli.CommandLine.Command;
@@ -55,13 +68,43 @@ import picocli.CommandLine.Option;
 
 /**
  * Measures, in one run on one local broker: the survey topology's throughput against a pass-through Streams app
- * (same topic, same guarantee, one thread each), and freshness: from an event's 202 at ingest to its effect in
- * {@code /v1/nps}, with ingest and metrics-streams as separate processes on their default settings.
+ * (same topic, same guarantee, one thread each); the full topology's (surveys, tickets, friction and the join, as
+ * metrics-streams composes them) against a pass-through app over the same three topics; the on-disk size of the
+ * ticket and customer state stores; and freshness: from an event's 202 at ingest to its effect in {@code /v1/nps},
+ * with ingest and metrics-streams as separate processes on their default settings, and that process's RSS.
  */
 @Command(name = "streams", mixinStandardHelpOptions = true,
-        description = "Benchmark the survey topology against a pass-through Streams app, and measure freshness.")
+        description = "Benchmark the survey and full topologies against pass-through Streams apps, and measure "
+                + "store sizes, freshness and RSS.")
 final class BenchStreamsCommand implements Callable<Integer> {
     private static final String INPUT = "bench.survey-responses";
+    private static final String TICKETS = "bench.ticket-events";
+    private static final String TOUCHPOINT_EVENTS = "bench.touchpoints";
+    private static final String[] STEPS = {"plan.compare", "cart.review", "checkout.address", "checkout.payment",
+            "order.confirm"};
+    private static final int CUSTOMERS = 20_000;
+    private static final int EVENTS_PER_TICKET = 4;
+
+    /** What a throughput run runs. */
+    enum Mode {
+        /** Copies the survey topic's bytes. */
+        PASS_SURVEYS(List.of(INPUT), List.of()),
+        /** The survey topology alone. */
+        SURVEYS(List.of(INPUT), List.of("survey-by-dimension")),
+        /** Copies the bytes of the three topics. */
+        PASS_ALL(List.of(INPUT, TICKETS, TOUCHPOINT_EVENTS), List.of()),
+        /** The whole application's topology. */
+        FULL(List.of(INPUT, TICKETS, TOUCHPOINT_EVENTS), List.of("survey-by-dimension", "ticket-by-cell",
+                "friction-ticket-openings", "friction-by-touchpoint"));
+
+        final List<String> inputs;
+        final List<String> repartitions;
+
+        Mode(List<String> inputs, List<String> repartitions) {
+            this.inputs = inputs;
+            this.repartitions = repartitions;
+        }
+    }
     private static final String[] SEGMENTS = {"smb", "mid-market", "enterprise", "consumer", "public-sector"};
     private static final String[] TOUCHPOINTS = {"checkout.payment", "onboarding.kyc", "support.chat",
             "billing.invoice", "account.settings", "search.results"};
@@ -99,19 +142,28 @@ final class BenchStreamsCommand implements Callable<Integer> {
         System.out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + Runtime.version());
         try (LocalPlatform platform = LocalPlatform.start(0, 0, dir.resolve("data"))) {
-            platform.createTopic(INPUT, 6, Map.of());
+            for (String topic : List.of(INPUT, TICKETS, TOUCHPOINT_EVENTS)) {
+                platform.createTopic(topic, 6, Map.of());
+            }
             fill(platform);
-            run(platform, dir, "bench-warm-up-pass-through", false);
-            run(platform, dir, "bench-warm-up-survey", true);
+            run(platform, dir, "bench-warm-up-pass-through", Mode.PASS_SURVEYS);
+            run(platform, dir, "bench-warm-up-survey", Mode.SURVEYS);
             System.out.println("Warmed up: both apps ran over the whole input once (not reported)");
             List<double[]> measured = new ArrayList<>();
+            List<double[]> full = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                double passThrough = run(platform, dir, "bench-pass-through-" + round, false);
-                double survey = run(platform, dir, "bench-survey-" + round, true);
+                double passThrough = run(platform, dir, "bench-pass-through-" + round, Mode.PASS_SURVEYS);
+                double survey = run(platform, dir, "bench-survey-" + round, Mode.SURVEYS);
                 measured.add(new double[] {passThrough, survey, survey / passThrough});
                 System.out.printf("Round %d: pass-through %,.0f events/s; survey topology %,.0f events/s (%.2f)%n",
                         round, passThrough, survey, survey / passThrough);
+                double passAll = run(platform, dir, "bench-pass-through-all-" + round, Mode.PASS_ALL);
+                double whole = run(platform, dir, "bench-full-" + round, Mode.FULL);
+                full.add(new double[] {passAll, whole, whole / passAll});
+                System.out.printf("Round %d: pass-through of 3 topics %,.0f events/s; full topology %,.0f events/s "
+                        + "(%.2f)%n", round, passAll, whole, whole / passAll);
             }
+            StoreSizes sizes = storeSizes(dir.resolve("state").resolve("bench-full-" + rounds));
             Histogram freshness = probes > 0 ? freshness(platform, dir) : new Histogram(3);
             double[] best = measured.stream().max((a, b) -> Double.compare(a[2], b[2])).orElseThrow();
             double[] last = measured.get(measured.size() - 1);
@@ -124,11 +176,26 @@ final class BenchStreamsCommand implements Callable<Integer> {
                     + "(rounds: %s) | >= 0.50: %s |%n", threads, last[1], last[2], measured.stream()
                     .map(m -> String.format("%.2f", m[2])).collect(Collectors.joining(", ")),
                     last[2] >= 0.5 ? "met" : "NOT met");
+            double[] lastFull = full.get(full.size() - 1);
+            System.out.printf("| pass-through Streams app over surveys, tickets and touchpoints, %d thread(s) | "
+                    + "%,.0f events/s | 1.00 | |%n", threads, lastFull[0]);
+            System.out.printf("| full topology (dedup, surveys, tickets, friction, the join), exactly_once_v2, %d "
+                    + "thread(s) | %,.0f events/s | %.2f (rounds: %s) | >= 0.50: %s |%n", threads, lastFull[1],
+                    lastFull[2], full.stream().map(m -> String.format("%.2f", m[2]))
+                            .collect(Collectors.joining(", ")), lastFull[2] >= 0.5 ? "met" : "NOT met");
+            System.out.printf("| ticket state (ticket-lifecycles, RocksDB on disk) | %.0f MiB per million tickets | | "
+                    + "|%n", sizes.tickets() / 1024.0 / 1024.0 * 1e6 / ticketCount());
+            System.out.printf("| customer history (friction-customer-history, RocksDB on disk) | %.0f MiB per million "
+                    + "customers | | |%n", sizes.customers() / 1024.0 / 1024.0 * 1e6 / CUSTOMERS);
             double p99 = freshness.getValueAtPercentile(99) / 1e6;
             System.out.printf("| freshness, 202 at ingest to /v1/nps, %d probes at %d events/s | p50 %.0f ms, "
                     + "p99 %.0f ms, max %.0f ms | | p99 <= 2 s: %s |%n", freshness.getTotalCount(), load,
                     freshness.getValueAtPercentile(50) / 1e6, p99, freshness.getMaxValue() / 1e6,
                     p99 <= 2_000 ? "met" : "NOT met");
+            if (streamsRss > 0) {
+                System.out.printf("| metrics-streams RSS after the freshness run (separate process, default JVM "
+                        + "options) | %,d MiB | | |%n", streamsRss / 1024 / 1024);
+            }
             System.out.printf("(the last round is reported; the best round's ratio was %.2f)%n", best[2]);
         } finally {
             Directories.deleteRecursively(dir);
@@ -136,14 +203,103 @@ final class BenchStreamsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes the input: survey responses spread over the 50 minutes before now, mostly in time order. */
+    private long streamsRss = -1;
+
+    private int ticketCount() {
+        return Math.max(1, events / 4 / EVENTS_PER_TICKET);
+    }
+
+    /** The on-disk bytes of the ticket and customer stores, over every task of an app's state directory. */
+    record StoreSizes(long tickets, long customers) {
+    }
+
+    private static StoreSizes storeSizes(Path appState) throws java.io.IOException {
+        long tickets = 0;
+        long customers = 0;
+        if (Files.isDirectory(appState)) {
+            try (var tasks = Files.list(appState)) {
+                for (Path task : tasks.toList()) {
+                    tickets += size(task.resolve("rocksdb").resolve("ticket-lifecycles"));
+                    customers += size(task.resolve("rocksdb").resolve("friction-customer-history"));
+                }
+            }
+        }
+        return new StoreSizes(tickets, customers);
+    }
+
+    private static long size(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    /**
+     * Writes the input, spread over the 50 minutes before now and mostly in time order: {@code events} survey
+     * responses; a quarter as many ticket events (OPENED, AGENT_REPLIED, RESOLVED, CLOSED per ticket); half as
+     * many touchpoints, journeys of five steps by {@value #CUSTOMERS} customers, a fifth of them with friction.
+     */
     private void fill(LocalPlatform platform) {
+        fillSurveys(platform);
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
+        Map<String, Object> serde = Map.of("schema.registry.url", platform.schemaRegistryUrl());
+        Instant start = Instant.now().minus(Duration.ofMinutes(50)).truncatedTo(ChronoUnit.MILLIS);
+        long spread = Duration.ofMinutes(50).toMillis();
+        try (KafkaProducer<String, TicketEvent> producer = new KafkaProducer<>(producerConfig(platform),
+                new StringSerializer(), new AvroSerializer<TicketEvent>(registry, serde, false))) {
+            TicketEventType[] steps = {TicketEventType.OPENED, TicketEventType.AGENT_REPLIED, TicketEventType.RESOLVED,
+                TicketEventType.CLOSED};
+            int tickets = ticketCount();
+            for (int t = 0; t < tickets; t++) {
+                Instant opened = start.plusMillis(spread * t / tickets);
+                for (int e = 0; e < EVENTS_PER_TICKET; e++) {
+                    Instant at = opened.plus(Duration.ofMinutes(4L * e));
+                    TicketEvent event = TicketEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                            .setOccurredAt(at).setReceivedAt(at.plusSeconds(1)).setSource("bench")
+                            .setCustomerId("cust-" + (t % CUSTOMERS)).setTicketId("T-" + t).setType(steps[e])
+                            .setPriority(TicketPriority.values()[t % 4]).setChannel(t % 2 == 0 ? Channel.EMAIL
+                                    : Channel.CHAT).setQueue(t % 3 == 0 ? "billing" : "general").build();
+                    producer.send(new ProducerRecord<>(TICKETS, event.getTicketId(), event));
+                }
+            }
+            producer.flush();
+        }
+        int touches = events / 2;
+        try (KafkaProducer<String, TouchpointEvent> producer = new KafkaProducer<>(producerConfig(platform),
+                new StringSerializer(), new AvroSerializer<TouchpointEvent>(registry, serde, false))) {
+            for (int i = 0; i < touches; i++) {
+                Instant at = start.plusMillis(spread * i / touches);
+                boolean friction = i % 5 == 3;
+                TouchpointEvent event = TouchpointEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                        .setOccurredAt(at).setReceivedAt(at.plusSeconds(1)).setSource("bench")
+                        .setCustomerId("cust-" + ((i / STEPS.length) % CUSTOMERS))
+                        .setChannel(i % 7 == 0 ? Channel.PHONE : Channel.WEB).setTouchpoint(STEPS[i % STEPS.length])
+                        .setJourneyId("j-" + i / STEPS.length)
+                        .setOutcome(friction && i % 2 == 0 ? Outcome.FAILED : Outcome.COMPLETED)
+                        .setFrictionSignals(friction ? List.of(FrictionSignal.ERROR) : List.of())
+                        .setDurationMs(1_000L + i % 30_000).build();
+                producer.send(new ProducerRecord<>(TOUCHPOINT_EVENTS, event.getCustomerId(), event));
+            }
+            producer.flush();
+        }
+        System.out.printf("Input: %,d ticket events (%,d tickets) on %s, %,d touchpoints on %s (6 partitions)%n",
+                ticketCount() * EVENTS_PER_TICKET, ticketCount(), TICKETS, touches, TOUCHPOINT_EVENTS);
+    }
+
+    private static Map<String, Object> producerConfig(LocalPlatform platform) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    }
+
+    /** Writes the survey responses. */
+    private void fillSurveys(LocalPlatform platform) {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
         AvroSerializer<SurveyResponse> values = new AvroSerializer<>(registry,
                 Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Map<String, Object> config = producerConfig(platform);
         Instant start = Instant.now().minus(Duration.ofMinutes(50)).truncatedTo(ChronoUnit.MILLIS);
         long spread = Duration.ofMinutes(50).toMillis();
         try (KafkaProducer<String, SurveyResponse> producer = new KafkaProducer<>(config, new StringSerializer(),
@@ -176,21 +332,31 @@ final class BenchStreamsCommand implements Callable<Integer> {
      * Runs one app over the whole input: events/s from the moment it is RUNNING (its group joined, its tasks
      * assigned) until it has committed past all of it.
      */
-    private double run(LocalPlatform platform, Path dir, String applicationId, boolean survey) throws Exception {
+    private double run(LocalPlatform platform, Path dir, String applicationId, Mode mode) throws Exception {
         StreamsBuilder builder = new StreamsBuilder();
-        for (String output : survey ? List.of(".aggregates", ".alerts", ".dead-letter") : List.of(".out")) {
+        boolean topology = mode == Mode.SURVEYS || mode == Mode.FULL;
+        for (String output : topology ? List.of(".aggregates", ".alerts", ".dead-letter") : List.of(".out")) {
             platform.createTopic(applicationId + output, 6, Map.of());
         }
-        if (survey) {
+        if (topology) {
             SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
-            Map<String, String> names = Map.of("survey-responses", INPUT, "survey-aggregates",
-                    applicationId + ".aggregates", "alerts", applicationId + ".alerts", "dead-letter",
-                    applicationId + ".dead-letter");
-            SurveyTopology.build(builder, Topics.create(registry, Map.of("schema.registry.url",
-                    platform.schemaRegistryUrl()), names), SurveySettings.defaults(), SurveyObserver.NONE);
+            Map<String, String> names = Map.of("survey-responses", INPUT, "ticket-events", TICKETS, "touchpoints",
+                    TOUCHPOINT_EVENTS, "survey-aggregates", applicationId + ".aggregates", "alerts", applicationId + ".alerts",
+                    "dead-letter", applicationId + ".dead-letter");
+            Topics topics = Topics.create(registry, Map.of("schema.registry.url", platform.schemaRegistryUrl()),
+                    names);
+            KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics,
+                    SurveySettings.defaults(), SurveyObserver.NONE);
+            if (mode == Mode.FULL) {
+                FrictionTopology.build(builder, topics, FrictionSettings.defaults(), FrictionObserver.NONE, responses,
+                        TicketTopology.build(builder, topics, TicketSettings.defaults(), TicketObserver.NONE));
+            }
         } else {
-            builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                    .to(applicationId + ".out", Produced.with(Serdes.String(), Serdes.ByteArray()));
+            for (String input : mode.inputs) {
+                builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("copy-" + input))
+                        .to(applicationId + ".out", Produced.with(Serdes.String(), Serdes.ByteArray())
+                                .withName("out-" + input));
+            }
         }
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -212,8 +378,9 @@ final class BenchStreamsCommand implements Callable<Integer> {
                 throw new IllegalStateException(applicationId + " did not start within 2 minutes");
             }
             long start = System.nanoTime();
-            String repartition = applicationId + "-survey-by-dimension-repartition";
-            while (!caughtUp(admin, applicationId, survey ? List.of(INPUT, repartition) : List.of(INPUT))) {
+            List<String> topics = new ArrayList<>(mode.inputs);
+            mode.repartitions.forEach(name -> topics.add(applicationId + "-" + name + "-repartition"));
+            while (!caughtUp(admin, applicationId, topics)) {
                 if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(3)) {
                     throw new IllegalStateException(applicationId + " did not finish within 3 minutes");
                 }
@@ -221,7 +388,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             streams.close(Duration.ofSeconds(30));
-            return events / seconds;
+            long total = events + (mode.inputs.size() > 1 ? (long) ticketCount() * EVENTS_PER_TICKET + events / 2 : 0);
+            return total / seconds;
         }
     }
 
@@ -244,8 +412,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
         for (var end : ends.entrySet()) {
             OffsetAndMetadata offset = committed.get(end.getKey());
             long position = offset == null ? 0 : offset.offset();
-            if (position < end.getValue().offset() - 1 || (end.getKey().topic().equals(INPUT)
-                    && position < end.getValue().offset())) {
+            boolean input = List.of(INPUT, TICKETS, TOUCHPOINT_EVENTS).contains(end.getKey().topic());
+            if (position < end.getValue().offset() - 1 || (input && position < end.getValue().offset())) {
                 return false;
             }
         }
@@ -297,6 +465,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
                 histogram.recordValue(System.nanoTime() - accepted);
                 Thread.sleep(100);
             }
+            streamsRss = rss(streams.pid());
             return histogram;
         } finally {
             loading.set(false);
@@ -304,6 +473,20 @@ final class BenchStreamsCommand implements Callable<Integer> {
             streams.stop(Duration.ofSeconds(30));
             ingest.stop(Duration.ofSeconds(30));
         }
+    }
+
+    /** A process's resident set size in bytes, from /proc (-1 where there is none). */
+    private static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private void backgroundLoad(String ingestUrl, AtomicBoolean loading) {
