@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Realistic customer-experience traffic: journeys over several steps whose touchpoints meet friction (and
- * sometimes switch channel), surveys whose scores depend on the friction met and on a detractor share that
- * drifts over time, and support tickets with realistic reply and resolution delays, some reopened.
+ * sometimes switch channel), surveys whose scores depend on where friction was met (mostly at
+ * {@link #KNOWN_FRICTION_POINT}) and on a detractor share that drifts over time, and support tickets with realistic reply and resolution delays, some reopened.
  *
  * <p>Event time runs in the recent past (never more than a few minutes ahead), as a real backend would send it.
  */
@@ -26,6 +26,11 @@ public final class TrafficModel {
     static final String[] JOURNEY = {"browse.search", "product.detail", "cart.review", "checkout.details",
         "checkout.payment", "checkout.confirmation"};
     static final double[] FRICTION_RISK = {0.02, 0.03, 0.05, 0.12, 0.18, 0.04};
+    /**
+     * The friction point that makes detractors: friction here adds 35 points to a customer's detractor share,
+     * friction elsewhere 3, so that {@code /v1/friction/top?by=detractorLift} has a known answer.
+     */
+    static final String KNOWN_FRICTION_POINT = "checkout.payment";
     static final String[] SIGNALS = {"ERROR", "REPEATED_INPUT", "CONTRADICTORY_INFO", "LONG_WAIT", "RETRY",
         "DEAD_END"};
     static final String[] QUEUES = {"billing", "delivery", "returns", "account", "technical"};
@@ -56,11 +61,19 @@ public final class TrafficModel {
             return ticket(now);
         }
         return List.of(survey(now, customer(), pickWeighted(SEGMENTS, SEGMENT_WEIGHTS),
-                pickWeighted(CHANNELS, CHANNEL_WEIGHTS), random.nextBoolean() ? "CSAT" : "CES", false, null));
+                pickWeighted(CHANNELS, CHANNEL_WEIGHTS), random.nextBoolean() ? "CSAT" : "CES", Friction.NONE, null));
     }
 
-    /** The detractor share at {@code now}: a base per segment that drifts up and down over the drift period. */
-    double detractorShare(Instant now, String segment, boolean metFriction) {
+    /** Where a customer met friction on a journey. */
+    enum Friction {
+        NONE, ELSEWHERE, KNOWN_POINT
+    }
+
+    /**
+     * The detractor share at {@code now}: a base per segment that drifts up and down over the drift period, raised
+     * by 35 points for friction at the known friction point and by 3 for friction elsewhere.
+     */
+    double detractorShare(Instant now, String segment, Friction friction) {
         double phase = 2 * Math.PI * Duration.between(start, now).toMillis() / (double) driftPeriod.toMillis();
         double base = switch (segment) {
             case "enterprise" -> 0.12;
@@ -68,7 +81,12 @@ public final class TrafficModel {
             case "public-sector" -> 0.25;
             default -> 0.22;
         };
-        double share = base + 0.08 * Math.sin(phase) + (metFriction ? 0.30 : 0);
+        double lift = switch (friction) {
+            case KNOWN_POINT -> 0.35;
+            case ELSEWHERE -> 0.03;
+            default -> 0;
+        };
+        double share = base + 0.08 * Math.sin(phase) + lift;
         return Math.max(0.02, Math.min(0.9, share));
     }
 
@@ -79,7 +97,7 @@ public final class TrafficModel {
         String channel = random.nextDouble() < 0.6 ? "WEB" : "MOBILE_APP";
         String journeyId = "j-" + UUID.randomUUID();
         Instant at = now.minusSeconds(60 + random.nextInt(600));
-        boolean metFriction = false;
+        Friction met = Friction.NONE;
         for (int step = 0; step < JOURNEY.length; step++) {
             at = at.plusMillis(5_000 + (long) (random.nextDouble() * 40_000));
             if (at.isAfter(now)) {
@@ -89,7 +107,8 @@ public final class TrafficModel {
             String outcome = "COMPLETED";
             List<String> signals = new ArrayList<>();
             if (friction) {
-                metFriction = true;
+                met = JOURNEY[step].equals(KNOWN_FRICTION_POINT) ? Friction.KNOWN_POINT
+                        : met == Friction.KNOWN_POINT ? met : Friction.ELSEWHERE;
                 signals.add(SIGNALS[random.nextInt(SIGNALS.length)]);
                 if (random.nextDouble() < 0.3) {
                     signals.add("RETRY");
@@ -125,18 +144,18 @@ public final class TrafficModel {
             }
         }
         if (random.nextDouble() < 0.35) {
-            events.add(survey(now, customer, segment, channel, "NPS", metFriction, JOURNEY[Math.min(
+            events.add(survey(now, customer, segment, channel, "NPS", met, JOURNEY[Math.min(
                     events.size() - 1, JOURNEY.length - 1)]));
         }
         return events;
     }
 
     private Event survey(Instant now, String customer, String segment, String channel, String metric,
-            boolean metFriction, String touchpoint) {
+            Friction met, String touchpoint) {
         ObjectNode event = base(now.minusSeconds(random.nextInt(120)), customer, segment, channel);
         event.put("surveyId", metric.toLowerCase() + "-post-interaction");
         event.put("metric", metric);
-        double detractor = detractorShare(now, segment, metFriction);
+        double detractor = detractorShare(now, segment, met);
         double roll = random.nextDouble();
         int score = switch (metric) {
             case "NPS" -> roll < detractor ? random.nextInt(7) : roll < detractor + 0.3 ? 7 + random.nextInt(2)

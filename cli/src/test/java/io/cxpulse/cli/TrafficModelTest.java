@@ -87,11 +87,49 @@ class TrafficModelTest {
     void shouldDriftTheDetractorShare() {
         TrafficModel model = new TrafficModel(7, START, Duration.ofMinutes(40));
 
-        double high = model.detractorShare(START.plus(Duration.ofMinutes(10)), "smb", false);
-        double low = model.detractorShare(START.plus(Duration.ofMinutes(30)), "smb", false);
+        double high = model.detractorShare(START.plus(Duration.ofMinutes(10)), "smb", TrafficModel.Friction.NONE);
+        double low = model.detractorShare(START.plus(Duration.ofMinutes(30)), "smb", TrafficModel.Friction.NONE);
 
         assertThat(high - low).isCloseTo(0.16, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(model.detractorShare(START, "smb", true)).isGreaterThan(model.detractorShare(START, "smb", false));
+        double none = model.detractorShare(START, "smb", TrafficModel.Friction.NONE);
+        assertThat(model.detractorShare(START, "smb", TrafficModel.Friction.ELSEWHERE) - none)
+                .isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(model.detractorShare(START, "smb", TrafficModel.Friction.KNOWN_POINT) - none)
+                .isCloseTo(0.35, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    /** In generated traffic, friction at the known point raises the detractor share far more than elsewhere. */
+    @Test
+    void shouldMakeTheKnownFrictionPointRaiseTheDetractorShare() {
+        TrafficModel model = new TrafficModel(11, START, Duration.ofHours(1));
+        java.util.Map<String, Boolean> metAtPoint = new java.util.HashMap<>();
+        List<TrafficModel.Event> surveys = new ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            for (TrafficModel.Event event : model.next(START)) {
+                var json = event.json();
+                if (event.path().equals("touchpoints")
+                        && json.path("touchpoint").asText().equals(TrafficModel.KNOWN_FRICTION_POINT)) {
+                    boolean friction = !json.path("outcome").asText().equals("COMPLETED")
+                            || json.path("frictionSignals").size() > 0;
+                    metAtPoint.merge(json.path("customerId").asText(), friction, Boolean::logicalOr);
+                } else if (event.path().equals("survey-responses") && json.path("metric").asText().equals("NPS")) {
+                    surveys.add(event);
+                }
+            }
+        }
+        long[] met = new long[2];
+        long[] clean = new long[2];
+        for (TrafficModel.Event survey : surveys) {
+            Boolean friction = metAtPoint.get(survey.json().path("customerId").asText());
+            if (friction != null) {
+                long[] group = friction ? met : clean;
+                group[0]++;
+                group[1] += survey.json().path("score").asInt() <= 6 ? 1 : 0;
+            }
+        }
+
+        assertThat(met[0]).isGreaterThan(100);
+        assertThat((double) met[1] / met[0] - (double) clean[1] / clean[0]).isGreaterThan(0.2);
     }
 
     private static List<TrafficModel.Event> generate(TrafficModel model, int scenarios) {
