@@ -106,6 +106,9 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("  Ingest metrics           " + ingestUrl + "/metrics");
             System.out.println("  NPS, CSAT, CES           " + streamsUrl + "/v1/nps?window=1h   (also /v1/csat, "
                     + "/v1/ces, /v1/nps/trend, /v1/alerts)");
+            System.out.println("  Response times           " + streamsUrl + "/v1/response-times?window=24h");
+            System.out.println("  Friction points          " + streamsUrl + "/v1/friction/top?window=7d"
+                    + "&by=detractorLift");
             System.out.println("  Streams metrics          " + streamsUrl + "/metrics");
             if (System.getenv("CXPULSE_INGEST_TOKENS") == null) {
                 System.out.println("  Source / token           dev / dev-token   "

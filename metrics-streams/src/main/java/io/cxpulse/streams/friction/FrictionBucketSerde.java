@@ -1,59 +1,29 @@
 package io.cxpulse.streams.friction;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
+import io.cxpulse.streams.DataSerde;
 import io.cxpulse.streams.ticket.DurationSketch;
-
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A {@link FrictionBucket} in bytes, for window stores and the repartition topic: a version, the counts, the
  * signal counts (each list after its length, so that a signal added later reads as zero in older bytes), and the
- * duration sketch in DDSketch's encoding.
+ * duration sketch in DDSketch's encoding after its length.
  */
-public final class FrictionBucketSerde implements Serde<FrictionBucket> {
+public final class FrictionBucketSerde extends DataSerde<FrictionBucket> {
     private static final int VERSION = 1;
 
-    @Override
-    public Serializer<FrictionBucket> serializer() {
-        return (topic, bucket) -> bucket == null ? null : write(bucket);
+    public FrictionBucketSerde() {
+        super("a friction bucket", FrictionBucketSerde::write, FrictionBucketSerde::read);
     }
 
-    @Override
-    public Deserializer<FrictionBucket> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            try {
-                return read(bytes);
-            } catch (IOException | RuntimeException e) {
-                throw new SerializationException("not a friction bucket (" + bytes.length + " bytes) in " + topic, e);
-            }
-        };
-    }
-
-    static byte[] write(FrictionBucket bucket) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            writeLongs(out, bucket.counts());
-            writeLongs(out, bucket.signals());
-            byte[] sketch = bucket.durations().toBytes();
-            out.writeInt(sketch.length);
-            out.write(sketch);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory failed", e);
-        }
-        return bytes.toByteArray();
+    private static void write(FrictionBucket bucket, DataOutputStream out) throws IOException {
+        out.writeByte(VERSION);
+        writeLongs(out, bucket.counts());
+        writeLongs(out, bucket.signals());
+        bucket.durations().writeTo(out);
     }
 
     private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
@@ -63,20 +33,14 @@ public final class FrictionBucketSerde implements Serde<FrictionBucket> {
         }
     }
 
-    static FrictionBucket read(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    private static FrictionBucket read(DataInputStream in) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
             throw new IOException("unknown friction bucket version " + version);
         }
         long[] counts = readLongs(in, FrictionBucket.COUNTS);
         long[] signals = readLongs(in, FrictionBucket.SIGNALS.length);
-        int length = in.readInt();
-        if (length < 0 || length != in.available()) {
-            throw new IOException("a sketch of " + length + " bytes does not match the " + in.available()
-                    + " left");
-        }
-        return new FrictionBucket(counts, signals, DurationSketch.fromBytes(in.readNBytes(length)));
+        return new FrictionBucket(counts, signals, DurationSketch.readFrom(in));
     }
 
     private static long[] readLongs(DataInputStream in, int size) throws IOException {

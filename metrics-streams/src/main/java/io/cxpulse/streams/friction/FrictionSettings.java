@@ -28,22 +28,12 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, Duration
         int maxContacts, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
         Duration sweepInterval, DetractorAlertRule alerts, int liftMinResponses, double liftZ) {
     public FrictionSettings {
-        if (dedupRetention.compareTo(grace) < 0) {
-            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
-        }
+        RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
         if (history.isNegative() || history.isZero()) {
             throw new IllegalArgumentException("the history must be positive, not " + history);
         }
         if (maxVisits < 1 || maxContacts < 1) {
             throw new IllegalArgumentException("a history keeps at least one visit and one contact");
-        }
-        if (minuteRetention.compareTo(RollingWindow.HOUR_1.length().plus(grace)) < 0) {
-            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period, not "
-                    + minuteRetention);
-        }
-        if (hourRetention.compareTo(RollingWindow.DAYS_7.length().plus(Duration.ofHours(1)).plus(grace)) < 0) {
-            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period, "
-                    + "not " + hourRetention);
         }
         if (liftMinResponses < 1 || liftZ <= 0) {
             throw new IllegalArgumentException("the lift needs at least one response per group and a positive z");

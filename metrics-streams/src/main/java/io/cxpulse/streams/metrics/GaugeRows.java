@@ -2,7 +2,6 @@ package io.cxpulse.streams.metrics;
 
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,10 +36,7 @@ final class GaugeRows {
                 segmentVolume.merge(entry.key().dimension().segment(), entry.histogram().responses(), Long::sum);
             }
         }
-        Set<String> top = new HashSet<>();
-        segmentVolume.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(topN).forEach(entry -> top.add(entry.getKey()));
+        Set<String> top = Meters.top(segmentVolume, topN);
         Map<Row, ScoreHistogram> rows = new TreeMap<>(Comparator.comparing(Row::toString));
         for (Entry entry : entries) {
             Dimension dimension = entry.key().dimension();

@@ -3,11 +3,9 @@ package io.cxpulse.streams.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.streams.survey.Dimension;
@@ -15,7 +13,6 @@ import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyFigures;
 import io.cxpulse.streams.survey.SurveyObserver;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -29,16 +26,15 @@ import io.micrometer.core.instrument.Tags;
  * {@code other}; the gauges show the {@code topN} segments with the most responses in 7 days, and the others
  * merged as {@code other}. Gauges cover the keys this instance's tasks own.
  */
-public final class SurveyMetrics implements SurveyObserver {
+public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetrics.BoardKey, GaugeRows.Entry>
+        implements SurveyObserver {
     private final MeterRegistry registry;
     private final LabelCap counterSegments;
     private final int topN;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Map<BoardKey, GaugeRows.Entry>> board = new ConcurrentHashMap<>();
-    private final Map<String, Long> streamTimes = new ConcurrentHashMap<>();
     private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
 
     public SurveyMetrics(MeterRegistry registry, int topN) {
+        super(registry, "survey-response");
         this.registry = registry;
         this.topN = topN;
         this.counterSegments = new LabelCap(topN);
@@ -50,57 +46,32 @@ public final class SurveyMetrics implements SurveyObserver {
         String category = category(response.getMetric(), response.getScore());
         String segment = response.getSegment() == null ? "none" : counterSegments.label(response.getSegment());
         String channel = response.getChannel() == null ? "none" : response.getChannel().name();
-        counter("cx.survey.responses", "Survey responses counted once each (after deduplication)",
+        meters.counter("cx.survey.responses", "Survey responses counted once each (after deduplication)",
                 Tags.of("metric", metric, "category", category, "segment", segment, "channel", channel)).increment();
     }
 
-    @Override
-    public void duplicate() {
-        counter("cx.duplicate.events", "Events dropped because their eventId was already counted",
-                Tags.of("type", "survey-response")).increment();
-    }
 
-    @Override
-    public void deadLettered(DeadLetterReason reason) {
-        counter("cx.dead.letters", "Records sent to the dead-letter topic, by reason",
-                Tags.of("type", "survey-response", "reason", reason.name())).increment();
-        if (reason == DeadLetterReason.LATE_EVENT) {
-            counter("cx.late.events", "Events later than the grace period (dead-lettered, not counted)",
-                    Tags.of("type", "survey-response")).increment();
-        }
-    }
 
     @Override
     public void figures(String task, Dimension.Keyed key, RollingWindow window, long windowEnd,
             ScoreHistogram histogram) {
-        board.computeIfAbsent(task, t -> new ConcurrentHashMap<>()).put(new BoardKey(key, window),
-                new GaugeRows.Entry(key, window, histogram.copy()));
+        board.put(task, new BoardKey(key, window), new GaugeRows.Entry(key, window, histogram.copy()));
     }
 
     /** A key and window: the board holds the latest figures of each. */
-    private record BoardKey(Dimension.Keyed key, RollingWindow window) {
+    record BoardKey(Dimension.Keyed key, RollingWindow window) {
     }
 
-    @Override
-    public void streamTime(String task, long streamTime) {
-        streamTimes.put(task, streamTime);
-    }
 
     @Override
     public void closed(String task) {
-        board.remove(task);
-        streamTimes.remove(task);
+        board.closed(task);
     }
 
-    /** The latest event time the tasks here have seen, if any. */
-    public OptionalLong streamTime() {
-        return streamTimes.values().stream().mapToLong(Long::longValue).max();
-    }
 
     /** Sets the gauges from the latest figures; call before a scrape. */
     public void refreshGauges() {
-        List<GaugeRows.Entry> entries = new ArrayList<>();
-        board.values().forEach(task -> entries.addAll(task.values()));
+        List<GaugeRows.Entry> entries = new ArrayList<>(board.merged(entry -> entry, (a, b) -> a).values());
         Map<GaugeRows.Row, ScoreHistogram> rows = GaugeRows.rows(entries, topN);
         register("cx.nps", "NPS of the latest window, -100 to 100", rows, SurveyMetric.NPS, SurveyFigures::nps);
         register("cx.nps.responses", "Responses in the latest NPS window", rows, SurveyMetric.NPS,
@@ -131,10 +102,6 @@ public final class SurveyMetrics implements SurveyObserver {
                 .register(gaugeRows, true);
     }
 
-    private Counter counter(String name, String description, Tags tags) {
-        return counters.computeIfAbsent(name + tags, key -> Counter.builder(name).description(description).tags(tags)
-                .register(registry));
-    }
 
     /**
      * The category of a score: promoter, passive or detractor for NPS; satisfied, neutral or dissatisfied for CSAT;

@@ -1,20 +1,16 @@
 package io.cxpulse.streams.metrics;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.streams.survey.RollingWindow;
@@ -24,9 +20,7 @@ import io.cxpulse.streams.ticket.TicketBucket;
 import io.cxpulse.streams.ticket.TicketCell;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
 import io.cxpulse.streams.ticket.TicketObserver;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
@@ -49,50 +43,34 @@ import io.micrometer.core.instrument.Timer;
  * </ul>
  * Gauges cover the tasks running in this instance.
  */
-public final class TicketMetrics implements TicketObserver {
+public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics.CellWindow, TicketBucket>
+        implements TicketObserver {
     private static final double[] QUANTILES = {0.5, 0.9, 0.99};
     private static final Duration[] BUCKETS = {Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
             Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
             Duration.ofHours(24), Duration.ofHours(48), Duration.ofDays(7)};
-    private final MeterRegistry registry;
+    private static final List<String> RATE_LABELS = List.of("window", "channel", "queue");
     private final int topN;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Map<TicketPriority, long[]>> backlog = new ConcurrentHashMap<>();
-    private final Map<String, Map<CellWindow, TicketBucket>> board = new ConcurrentHashMap<>();
-    private final Map<String, Long> streamTimes = new ConcurrentHashMap<>();
-    private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
 
     public TicketMetrics(MeterRegistry registry, int topN) {
-        this.registry = registry;
+        super(registry, "ticket-event");
         this.topN = topN;
     }
 
-    private record CellWindow(TicketCell cell, RollingWindow window) {
+    /** A cell and a window: the board holds the latest sums of each. */
+    record CellWindow(TicketCell cell, RollingWindow window) {
     }
 
     @Override
     public void counted(TicketEvent event) {
-        counter("cx.ticket.events", "Ticket events counted once each (after deduplication)",
+        meters.counter("cx.ticket.events", "Ticket events counted once each (after deduplication)",
                 Tags.of("type", event.getType().name(), "priority", event.getPriority().name(), "channel",
                         event.getChannel() == null ? "none" : event.getChannel().name())).increment();
     }
 
-    @Override
-    public void duplicate() {
-        counter("cx.duplicate.events", "Events dropped because their eventId was already counted",
-                Tags.of("type", "ticket-event")).increment();
-    }
 
-    @Override
-    public void deadLettered(DeadLetterReason reason) {
-        counter("cx.dead.letters", "Records sent to the dead-letter topic, by reason",
-                Tags.of("type", "ticket-event", "reason", reason.name())).increment();
-        if (reason == DeadLetterReason.LATE_EVENT) {
-            counter("cx.late.events", "Events later than the grace period (dead-lettered, not counted)",
-                    Tags.of("type", "ticket-event")).increment();
-        }
-    }
 
     @Override
     public void settled(Settled settled) {
@@ -110,7 +88,7 @@ public final class TicketMetrics implements TicketObserver {
                         "OPENED to RESOLVED: first once per ticket, full for each resolution that became the last",
                         tags.and("resolution", "full")).record(settled.duration());
                 if (settled.supersedes()) {
-                    counter("cx.ticket.resolutions.superseded",
+                    meters.counter("cx.ticket.resolutions.superseded",
                             "Full resolutions replaced by a later one after a reopen", tags).increment();
                 }
             }
@@ -121,7 +99,7 @@ public final class TicketMetrics implements TicketObserver {
 
     @Override
     public void breached(TicketPriority priority) {
-        counter("cx.ticket.sla.breaches", "Tickets that had no first reply within their priority's target",
+        meters.counter("cx.ticket.sla.breaches", "Tickets that had no first reply within their priority's target",
                 Tags.of("priority", String.valueOf(priority))).increment();
     }
 
@@ -132,33 +110,23 @@ public final class TicketMetrics implements TicketObserver {
 
     @Override
     public void window(String task, TicketCell cell, RollingWindow window, long windowEnd, TicketBucket sum) {
-        board.computeIfAbsent(task, t -> new ConcurrentHashMap<>()).put(new CellWindow(cell, window), sum.copy());
+        board.put(task, new CellWindow(cell, window), sum.copy());
     }
 
-    @Override
-    public void streamTime(String task, long streamTime) {
-        streamTimes.merge(task, streamTime, Math::max);
-    }
 
     @Override
     public void closed(String task) {
-        board.remove(task);
+        board.closed(task);
         backlog.remove(task);
-        streamTimes.remove(task);
     }
 
-    /** The latest event time the ticket tasks here have seen, if any. */
-    public OptionalLong streamTime() {
-        return streamTimes.values().stream().mapToLong(Long::longValue).max();
-    }
 
     /** Sets the gauges from the latest windows and backlog; call before a scrape. */
     public void refreshGauges() {
-        Map<CellWindow, TicketBucket> cells = new HashMap<>();
-        board.values().forEach(task -> task.forEach((key, sum) -> cells.merge(key, sum.copy(), TicketBucket::addAll)));
+        Map<CellWindow, TicketBucket> cells = board.merged(TicketBucket::copy, TicketBucket::addAll);
         registerDurations(cells);
         registerRates(cells);
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Map<List<String>, Long> rows = new TreeMap<>(Comparator.comparing(Object::toString));
         Map<TicketPriority, long[]> total = new EnumMap<>(TicketPriority.class);
         backlog.values().forEach(task -> task.forEach((priority, counts) -> {
             long[] sum = total.computeIfAbsent(priority, p -> new long[BacklogAge.values().length]);
@@ -168,12 +136,12 @@ public final class TicketMetrics implements TicketObserver {
         }));
         total.forEach((priority, counts) -> {
             for (BacklogAge age : BacklogAge.values()) {
-                rows.add(MultiGauge.Row.of(Tags.of("priority", priority.name(), "age", age.label()),
-                        counts[age.ordinal()]));
+                rows.put(List.of(priority.name(), age.label()), counts[age.ordinal()]);
             }
         });
-        gauge("cx.tickets.awaiting.first.response", "Open tickets with no agent reply yet, by age at stream time",
-                null).register(rows, true);
+        meters.gauge("cx.tickets.awaiting.first.response",
+                "Open tickets with no agent reply yet, by age at stream time", null, List.of("priority", "age"), rows,
+                Long::doubleValue);
     }
 
     private void registerDurations(Map<CellWindow, TicketBucket> cells) {
@@ -187,24 +155,25 @@ public final class TicketMetrics implements TicketObserver {
                 rows.computeIfAbsent(row, r -> TicketBucket.empty()).addAll(sum);
             }
         });
-        List<MultiGauge.Row<?>> gaugeRows = new ArrayList<>();
+        Map<List<String>, Double> quantiles = new TreeMap<>(Comparator.comparing(Object::toString));
         rows.forEach((row, sum) -> {
-            addQuantiles(gaugeRows, row, "first_response", sum.firstResponse());
-            addQuantiles(gaugeRows, row, "first_resolution", sum.firstResolution());
-            addQuantiles(gaugeRows, row, "full_resolution", sum.fullResolution());
+            addQuantiles(quantiles, row, "first_response", sum.firstResponse());
+            addQuantiles(quantiles, row, "first_resolution", sum.firstResolution());
+            addQuantiles(quantiles, row, "full_resolution", sum.fullResolution());
         });
-        gauge("cx.ticket.response.time", "Quantiles of ticket durations that became final in the window",
-                "seconds").register(gaugeRows, true);
+        meters.gauge("cx.ticket.response.time", "Quantiles of ticket durations that became final in the window",
+                "seconds", List.of("duration", "window", "quantile", "channel", "priority"), quantiles,
+                Function.identity());
     }
 
-    private static void addQuantiles(List<MultiGauge.Row<?>> rows, List<String> row, String duration,
+    private static void addQuantiles(Map<List<String>, Double> rows, List<String> row, String duration,
             DurationSketch sketch) {
         if (sketch.count() == 0) {
             return;
         }
         for (double q : QUANTILES) {
-            rows.add(MultiGauge.Row.of(Tags.of("duration", duration, "window", row.get(0), "quantile",
-                    String.valueOf(q), "channel", row.get(1), "priority", row.get(2)), sketch.quantileSeconds(q)));
+            rows.put(List.of(duration, row.get(0), String.valueOf(q), row.get(1), row.get(2)),
+                    sketch.quantileSeconds(q));
         }
     }
 
@@ -215,10 +184,7 @@ public final class TicketMetrics implements TicketObserver {
                 queueVolume.merge(key.cell().queue(), sum.resolved(), Long::sum);
             }
         });
-        Set<String> top = new HashSet<>();
-        queueVolume.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(topN).forEach(entry -> top.add(entry.getKey()));
+        Set<String> top = Meters.top(queueVolume, topN);
         Map<List<String>, TicketBucket> rows = new TreeMap<>(Comparator.comparing(Object::toString));
         cells.forEach((key, sum) -> {
             String window = key.window().label();
@@ -230,40 +196,20 @@ public final class TicketMetrics implements TicketObserver {
                 rows.computeIfAbsent(row, r -> TicketBucket.empty()).addAll(sum);
             }
         });
-        registerRate("cx.ticket.resolved", "Tickets whose latest resolution fell in the window", rows,
-                sum -> sum.resolved() > 0 ? (double) sum.resolved() : null);
-        registerRate("cx.ticket.reopen.ratio", "Share of the window's resolved tickets that were reopened", rows,
-                TicketBucket::reopenRate);
-        registerRate("cx.ticket.one.touch.ratio",
-                "Share of the window's resolved tickets resolved with one agent reply and never reopened", rows,
-                TicketBucket::oneTouchRate);
+        meters.gauge("cx.ticket.resolved", "Tickets whose latest resolution fell in the window", null, RATE_LABELS,
+                rows, sum -> sum.resolved() > 0 ? (double) sum.resolved() : null);
+        meters.gauge("cx.ticket.reopen.ratio", "Share of the window's resolved tickets that were reopened", null,
+                RATE_LABELS, rows, TicketBucket::reopenRate);
+        meters.gauge("cx.ticket.one.touch.ratio",
+                "Share of the window's resolved tickets resolved with one agent reply and never reopened", null,
+                RATE_LABELS, rows, TicketBucket::oneTouchRate);
     }
 
-    private void registerRate(String name, String description, Map<List<String>, TicketBucket> rows,
-            Function<TicketBucket, Double> value) {
-        List<MultiGauge.Row<?>> gaugeRows = new ArrayList<>();
-        rows.forEach((row, sum) -> {
-            Double figure = value.apply(sum);
-            if (figure != null) {
-                gaugeRows.add(MultiGauge.Row.of(Tags.of("window", row.get(0), "channel", row.get(1), "queue",
-                        row.get(2)), figure));
-            }
-        });
-        gauge(name, description, null).register(gaugeRows, true);
-    }
 
-    private MultiGauge gauge(String name, String description, String unit) {
-        return gauges.computeIfAbsent(name, n -> MultiGauge.builder(n).description(description).baseUnit(unit)
-                .register(registry));
-    }
 
     private Timer timer(String name, String description, Tags tags) {
         return timers.computeIfAbsent(name + tags, key -> Timer.builder(name).description(description).tags(tags)
-                .serviceLevelObjectives(BUCKETS).register(registry));
+                .serviceLevelObjectives(BUCKETS).register(meters.registry()));
     }
 
-    private Counter counter(String name, String description, Tags tags) {
-        return counters.computeIfAbsent(name + tags, key -> Counter.builder(name).description(description).tags(tags)
-                .register(registry));
-    }
 }

@@ -70,6 +70,29 @@ public enum RollingWindow {
         return bucket;
     }
 
+    /**
+     * Checks that buckets are kept long enough for the windows they serve, late events included, and that eventIds
+     * are remembered at least through the grace period.
+     *
+     * @throws IllegalArgumentException naming what is too short
+     */
+    public static void checkRetention(Duration minuteRetention, Duration hourRetention, Duration dedupRetention,
+            Duration grace) {
+        Duration hourWindow = HOUR_1.length();
+        if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
+            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period ("
+                    + hourWindow.plus(grace) + "), not " + minuteRetention);
+        }
+        Duration longest = DAYS_7.length().plus(HOUR_1.length());
+        if (hourRetention.compareTo(longest.plus(grace)) < 0) {
+            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period ("
+                    + longest.plus(grace) + "), not " + hourRetention);
+        }
+        if (dedupRetention.compareTo(grace) < 0) {
+            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
+        }
+    }
+
     /** The window by its label. */
     public static Optional<RollingWindow> of(String label) {
         for (RollingWindow window : values()) {

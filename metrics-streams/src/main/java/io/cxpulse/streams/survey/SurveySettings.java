@@ -18,19 +18,7 @@ import java.time.Duration;
 public record SurveySettings(Duration grace, Duration dedupRetention, Duration minuteRetention,
         Duration hourRetention, Duration combineInterval, Duration emitInterval, DetractorAlertRule alerts) {
     public SurveySettings {
-        Duration hourWindow = RollingWindow.HOUR_1.length();
-        if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
-            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period ("
-                    + hourWindow.plus(grace) + "), not " + minuteRetention);
-        }
-        Duration longest = RollingWindow.DAYS_7.length().plus(RollingWindow.HOUR_1.length());
-        if (hourRetention.compareTo(longest.plus(grace)) < 0) {
-            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period ("
-                    + longest.plus(grace) + "), not " + hourRetention);
-        }
-        if (dedupRetention.compareTo(grace) < 0) {
-            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
-        }
+        RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
     }
 
     /**

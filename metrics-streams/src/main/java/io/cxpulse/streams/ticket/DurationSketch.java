@@ -138,6 +138,22 @@ public final class DurationSketch {
         return out.trimmedCopy();
     }
 
+    /** Writes {@link #toBytes} after its length. */
+    public void writeTo(java.io.DataOutputStream out) throws IOException {
+        byte[] bytes = toBytes();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static DurationSketch readFrom(java.io.DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("a sketch of " + length + " bytes does not fit in the " + in.available() + " left");
+        }
+        return fromBytes(in.readNBytes(length));
+    }
+
     /** Reads what {@link #toBytes} wrote. */
     public static DurationSketch fromBytes(byte[] bytes) throws IOException {
         return new DurationSketch(DDSketch.decode(ByteArrayInput.wrap(bytes),

@@ -26,21 +26,11 @@ public record TicketSettings(Duration grace, Duration dedupRetention, Duration t
         Map<TicketPriority, Duration> targets) {
     public TicketSettings {
         targets = Map.copyOf(targets);
-        if (dedupRetention.compareTo(grace) < 0) {
-            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
-        }
+        RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
         Duration longestTarget = targets.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
         if (ticketRetention.compareTo(grace.plus(longestTarget)) <= 0) {
             throw new IllegalArgumentException("ticket state must be kept longer than the grace period plus the "
                     + "longest first-response target (" + grace.plus(longestTarget) + "), not " + ticketRetention);
-        }
-        if (minuteRetention.compareTo(RollingWindow.HOUR_1.length().plus(grace)) < 0) {
-            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period, not "
-                    + minuteRetention);
-        }
-        if (hourRetention.compareTo(RollingWindow.DAYS_7.length().plus(Duration.ofHours(1)).plus(grace)) < 0) {
-            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period, "
-                    + "not " + hourRetention);
         }
         targets.forEach((priority, target) -> {
             if (target.isNegative() || target.isZero()) {

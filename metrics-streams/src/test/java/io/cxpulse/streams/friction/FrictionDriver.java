@@ -1,14 +1,9 @@
 package io.cxpulse.streams.friction;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import io.cxpulse.avro.Channel;
@@ -22,11 +17,11 @@ import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.BucketWindows;
+import io.cxpulse.streams.TestDrivers;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.survey.SurveyObserver;
@@ -39,7 +34,6 @@ import io.cxpulse.streams.ticket.TicketTopology;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -52,7 +46,7 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  */
 final class FrictionDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
-    private final Path stateDir;
+    private final TestDrivers drivers;
     private final TestInputTopic<String, TouchpointEvent> touchpoints;
     private final TestInputTopic<String, SurveyResponse> responses;
     private final TestInputTopic<String, TicketEvent> tickets;
@@ -67,16 +61,8 @@ final class FrictionDriver implements AutoCloseable {
         FrictionTopology.build(builder, topics, settings, FrictionObserver.NONE,
                 SurveyTopology.build(builder, topics, SurveySettings.defaults(), SurveyObserver.NONE),
                 TicketTopology.build(builder, topics, TicketSettings.defaults(), TicketObserver.NONE));
-        try {
-            stateDir = Files.createTempDirectory("friction-topology-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "friction-topology-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), properties, Instant.parse("2026-11-20T00:00:00Z"));
+        drivers = new TestDrivers(builder.build(), "friction-topology-test", Instant.parse("2026-11-20T00:00:00Z"));
+        driver = drivers.driver();
         touchpoints = driver.createInputTopic(Topics.TOUCHPOINTS, new StringSerializer(),
                 new AvroSerializer<>(registry, serde, false));
         responses = driver.createInputTopic(Topics.SURVEY_RESPONSES, new StringSerializer(),
@@ -148,7 +134,6 @@ final class FrictionDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
-        Directories.deleteRecursively(stateDir);
+        drivers.close();
     }
 }

@@ -1,16 +1,11 @@
 package io.cxpulse.streams.ticket;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,11 +16,11 @@ import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.BucketWindows;
+import io.cxpulse.streams.TestDrivers;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
@@ -33,7 +28,6 @@ import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -48,7 +42,7 @@ final class TicketDriver implements AutoCloseable {
     static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
 
     private final TopologyTestDriver driver;
-    private final Path stateDir;
+    private final TestDrivers drivers;
     private final AvroSerializer<TicketEvent> values;
     private final TestInputTopic<String, TicketEvent> events;
     private final TestOutputTopic<String, CxAlert> alerts;
@@ -61,16 +55,8 @@ final class TicketDriver implements AutoCloseable {
         Topics topics = Topics.create(registry, serde);
         StreamsBuilder builder = new StreamsBuilder();
         TicketTopology.build(builder, topics, settings, observer);
-        try {
-            stateDir = Files.createTempDirectory("ticket-topology-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "ticket-topology-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), properties, DAY);
+        drivers = new TestDrivers(builder.build(), "ticket-topology-test", DAY);
+        driver = drivers.driver();
         values = new AvroSerializer<>(registry, serde, false);
         events = driver.createInputTopic(Topics.TICKET_EVENTS, new StringSerializer(), values);
         alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
@@ -162,8 +148,7 @@ final class TicketDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
-        Directories.deleteRecursively(stateDir);
+        drivers.close();
     }
 
     /** Records what the topology reports. */
