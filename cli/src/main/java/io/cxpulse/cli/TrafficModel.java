@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Realistic customer-experience traffic: journeys over several steps whose touchpoints meet friction (and
  * sometimes switch channel), surveys whose scores depend on where friction was met (mostly at
- * {@link #KNOWN_FRICTION_POINT}) and on a detractor share that drifts over time, and support tickets with realistic reply and resolution delays, some reopened.
+ * {@link #KNOWN_FRICTION_POINT}) and on a detractor share that drifts over time, and support tickets with realistic
+ * reply and resolution delays, some reopened.
  *
  * <p>Event time runs in the recent past (never more than a few minutes ahead), as a real backend would send it.
  */

@@ -61,8 +61,8 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
      * @param eventId    the event's id
      * @param occurredAt the event's time
      */
-    public record Kind<E>(String name, String seenStore, BiFunction<String, E, String> violation, Function<E, String> eventId,
-            Function<E, Instant> occurredAt) {
+    public record Kind<E>(String name, String seenStore, BiFunction<String, E, String> violation,
+            Function<E, String> eventId, Function<E, Instant> occurredAt) {
     }
 
     private final Kind<E> kind;
@@ -115,7 +115,8 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
         }
         seen.put(eventId, eventTime, eventTime);
         observer.counted(event);
-        context.forward(record.withValue((Intake<E>) new Fresh<>(event, decoded.raw(), decoded.kafkaTimestamp())).withTimestamp(eventTime));
+        context.forward(record.withValue((Intake<E>) new Fresh<>(event, decoded.raw(), decoded.kafkaTimestamp()))
+                .withTimestamp(eventTime));
     }
 
     private boolean alreadySeen(String eventId, long eventTime) {

@@ -75,8 +75,8 @@ import org.apache.kafka.common.config.ConfigException;
  * </pre>
  */
 public record MetricsStreamsConfig(String host, int port, String applicationId, String stateDir,
-        String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets, FrictionSettings friction,
-        int topN, boolean createTopics,
+        String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets,
+        FrictionSettings friction, int topN, boolean createTopics,
         int topicPartitions, Map<String, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
 
     /** The defaults, the bottom layer. */
@@ -203,7 +203,8 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         }
         return new MetricsStreamsConfig(config.string("http.host"), config.integer("http.port", 0, 65_535),
                 config.string("application.id"), config.string("state.dir"), guarantee,
-                config.integer("num.stream.threads", 1, 64), survey, tickets(config), friction(config), config.integer("metrics.top.n", 1, 1_000),
+                config.integer("num.stream.threads", 1, 64), survey, tickets(config), friction(config),
+                config.integer("metrics.top.n", 1, 1_000),
                 config.bool("topics.create"), config.integer("topics.partitions", 1, 10_000),
                 Map.copyOf(config.withPrefix("topic.", true)), new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));

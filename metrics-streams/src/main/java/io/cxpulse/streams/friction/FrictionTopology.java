@@ -1,5 +1,6 @@
 package io.cxpulse.streams.friction;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.cxpulse.avro.SurveyMetric;
@@ -12,6 +13,7 @@ import io.cxpulse.streams.EventIntake.Fresh;
 import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
+import io.cxpulse.streams.MinuteCombiner;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  *   merged with fresh NPS responses (survey-intake; same key, same partitions) and ticket OPENED events
  *   (rekeyed by customerId through friction-ticket-openings)
  *   -> friction-join [friction-customer-history]: counts keyed by touchpoint (CHANNEL|step)
+ *   -> friction-combine [friction-pending-counts]: summed per touchpoint and minute, sent on every 100 ms
  *   -> friction-by-touchpoint (repartition)
  *   -> friction-windows [friction-buckets-1m, friction-buckets-1h, friction-alerts] -> cx.alerts.v1
  * </pre>
@@ -42,6 +45,9 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class FrictionTopology {
     static final String SEEN_STORE = "touchpoint-seen-event-ids";
+    /** Counts not yet sent to their touchpoint's task, by minute and touchpoint; part of the app's contract. */
+    static final String PENDING_STORE = "friction-pending-counts";
+    private static final Duration COMBINE_INTERVAL = Duration.ofMillis(100);
     static final EventIntake.Kind<TouchpointEvent> INTAKE = new EventIntake.Kind<>("touchpoint-intake", SEEN_STORE,
             FrictionContract::violation, TouchpointEvent::getEventId, TouchpointEvent::getOccurredAt);
 
@@ -65,7 +71,8 @@ public final class FrictionTopology {
      * @param tickets   fresh ticket events, keyed by ticketId
      */
     public static void build(StreamsBuilder builder, Topics topics, FrictionSettings settings,
-            FrictionObserver observer, KStream<String, SurveyResponse> responses, KStream<String, TicketEvent> tickets) {
+            FrictionObserver observer, KStream<String, SurveyResponse> responses,
+            KStream<String, TicketEvent> tickets) {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
                 settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionJoin.HISTORY_STORE),
@@ -75,6 +82,8 @@ public final class FrictionTopology {
                     bucket == Bucket.MINUTE ? settings.minuteRetention() : settings.hourRetention(), bucket.size(),
                     false), Serdes.String(), new FrictionBucketSerde()).withCachingEnabled());
         }
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.String(), new FrictionBucketSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionWindows.ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
@@ -113,6 +122,8 @@ public final class FrictionTopology {
                 .merge(openings, Named.as("friction-signals"))
                 .process(() -> new FrictionJoin(settings, observer), Named.as(FrictionJoin.NAME),
                         FrictionJoin.HISTORY_STORE)
+                .process(() -> new MinuteCombiner<>(PENDING_STORE, FrictionBucket::empty, COMBINE_INTERVAL),
+                        Named.as("friction-combine"), PENDING_STORE)
                 .repartition(Repartitioned.<String, FrictionBucket>as("friction-by-touchpoint")
                         .withKeySerde(Serdes.String()).withValueSerde(new FrictionBucketSerde()))
                 .process(() -> FrictionWindows.processor(settings, observer), Named.as(FrictionWindows.NAME),

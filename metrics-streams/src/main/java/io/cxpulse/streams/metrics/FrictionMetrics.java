@@ -74,7 +74,8 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
                     .increment(count.repeatedContacts());
         }
         if (count.repeatedInputJourneys() > 0) {
-            meters.counter("cx.friction.repeated.input.journeys", "Journeys with REPEATED_INPUT at this touchpoint", tags)
+            meters.counter("cx.friction.repeated.input.journeys", "Journeys with REPEATED_INPUT at this touchpoint",
+                    tags)
                     .increment(count.repeatedInputJourneys());
         }
     }

@@ -27,7 +27,8 @@ final class Peers {
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
-                    + pathAndQuery)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    + pathAndQuery)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new InvalidStateStoreException("instance " + host + " did not answer: " + e.getMessage());
         }

@@ -42,7 +42,8 @@ public final class SurveyTopology {
     static final String SEEN_STORE = "survey-seen-event-ids";
     /** How the intake reads survey responses. */
     static final EventIntake.Kind<SurveyResponse> INTAKE = new EventIntake.Kind<>("survey-intake", SEEN_STORE,
-            (key, response) -> SurveyContract.violation(response), SurveyResponse::getEventId, SurveyResponse::getOccurredAt);
+            (key, response) -> SurveyContract.violation(response), SurveyResponse::getEventId,
+            SurveyResponse::getOccurredAt);
 
     private SurveyTopology() {
     }

@@ -110,9 +110,13 @@ final class FrictionDriver implements AutoCloseable {
         tickets.pipeInput(ticketId, event, event.getReceivedAt());
     }
 
-    /** Lets wall-clock time pass, so that windows emit and alerts are evaluated. */
+    /**
+     * Lets wall-clock time pass, so that counts cross to their touchpoints' tasks (every 100 ms), and windows emit
+     * and alerts are evaluated (every second).
+     */
     void tick() {
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        driver.advanceWallClockTime(Duration.ofMillis(900));
     }
 
     List<CxAlert> alerts() {
@@ -124,8 +128,9 @@ final class FrictionDriver implements AutoCloseable {
         return deadLetters.readValuesToList();
     }
 
-    /** The sum of {@code touchpoint}'s buckets in {@code window} at {@code at}. */
+    /** The sum of {@code touchpoint}'s buckets in {@code window} at {@code at}, after a tick. */
     FrictionBucket window(Channel channel, String step, RollingWindow window, Instant at) {
+        tick();
         ReadOnlyWindowStore<String, FrictionBucket> store = driver.getWindowStore(
                 FrictionTopology.bucketStore(window.bucket()));
         return BucketWindows.sum(store, new Touchpoint(channel, step).key(), window, window.end(at.toEpochMilli()),

@@ -120,8 +120,8 @@ class FrictionPipelineIT {
                 assertThat(byLift.path("items").get(0).path("liftSignificant").asBoolean()).isTrue();
             });
             JsonNode byRate = pipeline.get(app, "/v1/friction/top?window=24h&at=" + now).path("body");
-            String first = expected.get("checkout.payment").frictionRate() >= expected.get("plan.compare").frictionRate()
-                    ? "checkout.payment" : "plan.compare";
+            double payment = expected.get("checkout.payment").frictionRate();
+            String first = payment >= expected.get("plan.compare").frictionRate() ? "checkout.payment" : "plan.compare";
             assertThat(byRate.path("items").get(0).path("touchpoint").asText()).isEqualTo(first);
             for (JsonNode item : byRate.path("items")) {
                 Expected counts = expected.get(item.path("touchpoint").asText());

@@ -347,13 +347,15 @@ class TicketLifecycleTest {
                     event.getEventId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(restored.apply(event, origin)).isEqualTo(kept.apply(event, origin));
             streamTime = max(streamTime, event.getOccurredAt());
-            assertThat(restored.settle(streamTime, GRACE, NO_TARGETS)).isEqualTo(kept.settle(streamTime, GRACE, NO_TARGETS));
+            assertThat(restored.settle(streamTime, GRACE, NO_TARGETS))
+                    .isEqualTo(kept.settle(streamTime, GRACE, NO_TARGETS));
         }
         restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", restored));
         assertThat(restored.settle(streamTime.plus(Duration.ofDays(1)), GRACE, NO_TARGETS))
                 .isEqualTo(kept.settle(streamTime.plus(Duration.ofDays(1)), GRACE, NO_TARGETS));
         assertThat(List.of(restored.reopenCount(), restored.waiting(), String.valueOf(restored.status()),
-                String.valueOf(restored.priority()), String.valueOf(restored.channel()), String.valueOf(restored.queue())))
+                String.valueOf(restored.priority()), String.valueOf(restored.channel()),
+                String.valueOf(restored.queue())))
                 .isEqualTo(List.of(kept.reopenCount(), kept.waiting(), String.valueOf(kept.status()),
                         String.valueOf(kept.priority()), String.valueOf(kept.channel()), String.valueOf(kept.queue())));
     }
