@@ -32,6 +32,8 @@ public final class TrafficModel {
      * friction elsewhere 3, so that {@code /v1/friction/top?by=detractorLift} has a known answer.
      */
     static final String KNOWN_FRICTION_POINT = "checkout.payment";
+    /** How far back a scenario's events start: well within metrics-streams' default grace of 1h. */
+    static final Duration HISTORY = Duration.ofMinutes(50);
     static final String[] SIGNALS = {"ERROR", "REPEATED_INPUT", "CONTRADICTORY_INFO", "LONG_WAIT", "RETRY",
         "DEAD_END"};
     static final String[] QUEUES = {"billing", "delivery", "returns", "account", "technical"};
@@ -52,7 +54,11 @@ public final class TrafficModel {
         this.driftPeriod = driftPeriod;
     }
 
-    /** The next scenario's events: a journey (with maybe a survey) or a ticket's lifecycle. */
+    /**
+     * The next scenario's events: a journey (with maybe a survey) or a ticket's lifecycle. None is more than
+     * {@link #HISTORY} before {@code now}; a ticket's later events are after {@code now}, to be sent when their
+     * time comes, as a real backend would.
+     */
     public List<Event> next(Instant now) {
         double pick = random.nextDouble();
         if (pick < 0.55) {
@@ -197,7 +203,9 @@ public final class TrafficModel {
         long reopenAt = resolve + (long) lognormal(Math.log(24 * 3600), 0.6);
         long resolveAgain = reopenAt + (long) (lognormal(Math.log(4 * 3600), 0.8) * speed);
         long span = reopen ? resolveAgain + 3600 : resolve + 3600;
-        Instant opened = now.minusSeconds(Math.min(span, 20L * 24 * 3600));
+        // opened in the last 50 minutes, so that what has already happened is within metrics-streams' grace (1h);
+        // the rest of the lifecycle lies ahead, for the sender to hold until its time
+        Instant opened = now.minusSeconds(random.nextInt((int) HISTORY.toSeconds()));
         String agent = "agent-" + (1 + random.nextInt(40));
         events.add(ticketEvent(opened, customer, segment, channel, ticketId, "OPENED", priority, queue, null));
         events.add(ticketEvent(opened.plusSeconds(firstReply), customer, segment, channel, ticketId,
@@ -216,7 +224,6 @@ public final class TrafficModel {
         }
         events.add(ticketEvent(opened.plusSeconds(span), customer, segment, channel, ticketId, "CLOSED", priority,
                 queue, null));
-        events.removeIf(e -> Instant.parse(e.json().path("occurredAt").asText()).isAfter(now));
         return events;
     }
 

@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
 
 class TrafficModelTest {
     static final Instant START = Instant.parse("2026-11-20T12:00:00Z");
-    final EventValidator validator = new EventValidator(Clock.fixed(START, ZoneOffset.UTC), Duration.ofDays(30),
-            Duration.ofMinutes(5));
+    final EventValidator validator = validatorAt(START);
+
+    /** Ingest's validator with its clock at {@code now}. */
+    private static EventValidator validatorAt(Instant now) {
+        return new EventValidator(Clock.fixed(now, ZoneOffset.UTC), Duration.ofDays(30), Duration.ofMinutes(5));
+    }
 
     @Test
     void shouldOnlyProduceEventsThatIngestAccepts() {
@@ -30,7 +34,10 @@ class TrafficModelTest {
 
         for (TrafficModel.Event event : events) {
             EventType type = EventType.fromPath(event.path()).orElseThrow();
-            assertThat(validator.validate(type, event.json(), "sim"))
+            // an event after the scenario's now is sent when its time comes: validated at that time
+            Instant at = Instant.parse(event.json().path("occurredAt").asText());
+            EventValidator atSend = at.isAfter(START) ? validatorAt(at) : validator;
+            assertThat(atSend.validate(type, event.json(), "sim"))
                     .as("%s %s", event.path(), event.json()).isInstanceOf(EventValidator.Accepted.class);
         }
     }
@@ -81,6 +88,16 @@ class TrafficModelTest {
         Duration median = firstReplies.get(firstReplies.size() / 2);
         assertThat(median).isBetween(Duration.ofMinutes(2), Duration.ofHours(3));
         assertThat(tickets).anyMatch(e -> e.json().path("type").asText().equals("REOPENED"));
+    }
+
+    /** Nothing is sent later than metrics-streams' grace: no event is more than 50 minutes before its scenario. */
+    @Test
+    void shouldStartEveryScenarioWithinTheGracePeriod() {
+        List<TrafficModel.Event> events = generate(new TrafficModel(3, START, Duration.ofMinutes(10)), 3_000);
+
+        assertThat(events).allSatisfy(e -> assertThat(Instant.parse(e.json().path("occurredAt").asText()))
+                .isAfterOrEqualTo(START.minus(TrafficModel.HISTORY)));
+        assertThat(events).anyMatch(e -> Instant.parse(e.json().path("occurredAt").asText()).isAfter(START));
     }
 
     @Test
