@@ -1,0 +1,107 @@
+package io.cxpulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operations files in {@code ops/}: Prometheus's configuration and rules pass {@code promtool check config}
+ * and their unit tests ({@code promtool test rules}), Alertmanager's configuration passes {@code amtool
+ * check-config}, and every alert has its annotations, a runbook and a test. The tools come from Debian's
+ * {@code prometheus} and {@code prometheus-alertmanager} packages, which {@code .ci/run} installs; without them
+ * the tool checks are skipped, unless {@code CXPULSE_REQUIRE_OPS_TOOLS} is set (as CI sets it), when they fail.
+ */
+class OpsConfigTest {
+    private static final Path OPS = Path.of("..", "ops").toAbsolutePath().normalize();
+    private static final Path PROMETHEUS = OPS.resolve("prometheus");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void shouldPassPromtoolsConfigCheckAndEveryRuleUnitTest() throws Exception {
+        requireTool("promtool");
+        run(PROMETHEUS, "promtool", "check", "config", "prometheus.yml");
+        List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
+        command.addAll(testFiles().stream().map(file -> PROMETHEUS.relativize(file).toString()).toList());
+        String output = run(PROMETHEUS, command.toArray(String[]::new));
+        assertThat(output).doesNotContain("FAILED");
+    }
+
+    @Test
+    void shouldPassAmtoolsConfigCheck() throws Exception {
+        requireTool("amtool");
+        run(OPS, "amtool", "check-config", "alertmanager/alertmanager.yml");
+    }
+
+    @Test
+    void shouldGiveEveryAlertItsAnnotationsARunbookAndATest() throws IOException {
+        JsonNode rules = YAML.readTree(PROMETHEUS.resolve("rules/alerts.yml").toFile());
+        Set<String> alerts = new TreeSet<>();
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String alert = rule.path("alert").asText();
+                alerts.add(alert);
+                JsonNode annotations = rule.path("annotations");
+                for (String annotation : List.of("summary", "description", "runbook_url")) {
+                    assertThat(annotations.path(annotation).asText()).as("%s %s", alert, annotation).isNotBlank();
+                }
+                assertThat(annotations.path("runbook_url").asText()).as(alert)
+                        .endsWith("/ops/runbooks/" + alert + ".md");
+                assertThat(rule.path("labels").path("severity").asText()).as(alert).isIn("critical", "warning");
+                Path runbook = OPS.resolve("runbooks").resolve(alert + ".md");
+                assertThat(runbook).as(alert).exists();
+                assertThat(Files.readString(runbook)).startsWith("# " + alert + "\n").contains("## What it means",
+                        "## How to confirm", "## What to do");
+            }
+        }
+        Set<String> tested = new TreeSet<>();
+        for (Path file : testFiles()) {
+            for (JsonNode test : YAML.readTree(file.toFile()).path("tests")) {
+                test.path("alert_rule_test").forEach(check -> tested.add(check.path("alertname").asText()));
+            }
+        }
+        assertThat(alerts).containsExactlyInAnyOrder("DetractorRateRising", "NpsDropped", "FirstResponseSlaBreached",
+                "FrictionSpike", "IngestRejectingEvents", "IngestKafkaUnavailable", "StreamsNotRunning",
+                "StreamsLagGrowing", "DeadLettersAppearing");
+        assertThat(tested).containsAll(alerts);
+    }
+
+    private static List<Path> testFiles() throws IOException {
+        try (Stream<Path> files = Files.list(PROMETHEUS.resolve("tests"))) {
+            return files.filter(file -> file.toString().endsWith(".test.yml")).sorted().toList();
+        }
+    }
+
+    private static void requireTool(String tool) throws Exception {
+        boolean present = new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+        if (!present && System.getenv("CXPULSE_REQUIRE_OPS_TOOLS") == null) {
+            Assumptions.abort(tool + " is not installed (Debian: apt-get install prometheus prometheus-alertmanager)");
+        }
+        assertThat(present).as(tool + " must be installed: CXPULSE_REQUIRE_OPS_TOOLS is set").isTrue();
+    }
+
+    /** Runs {@code command} in {@code dir}; it must exit 0 within 5 minutes. Returns its output. */
+    private static String run(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + text).isZero();
+        return text;
+    }
+}
