@@ -32,6 +32,13 @@ final class ChildProcess {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
+        return start(name, command, environment, log);
+    }
+
+    /** Starts {@code command} with extra environment, output to {@code log}. */
+    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log)
+            throws IOException {
+        Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().remove("CXPULSE_PLATFORM_JAR");

@@ -44,6 +44,18 @@ final class UpCommand implements Callable<Integer> {
             description = "metrics-streams port (query API and /metrics).")
     int streamsPort;
 
+    @Option(names = "--with-prometheus", description = "Also run Prometheus (Debian's prometheus package must be "
+            + "installed) with the rules and alerts in ops/prometheus, scraping both services.")
+    boolean withPrometheus;
+
+    @Option(names = "--prometheus-port", defaultValue = "${env:CXPULSE_PROMETHEUS_PORT:-9090}",
+            description = "Prometheus port, with --with-prometheus.")
+    int prometheusPort;
+
+    @Option(names = "--ops-dir", defaultValue = "${env:CXPULSE_OPS_DIR:-ops}",
+            description = "The ops/ folder whose Prometheus rules --with-prometheus loads (default: ${DEFAULT-VALUE}).")
+    Path opsDir;
+
     @Option(names = "--platform-jar", required = true, defaultValue = "${env:CXPULSE_PLATFORM_JAR}",
             description = "The local-platform runnable jar.")
     Path platformJar;
@@ -54,6 +66,11 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path logs = dataDir.toAbsolutePath().getParent().resolve("logs");
+        if (withPrometheus && !PrometheusConfig.installed()) {
+            System.err.println("--with-prometheus needs the prometheus binary on the PATH "
+                    + "(Debian: sudo apt-get install prometheus)");
+            return 2;
+        }
         List<ChildProcess> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
@@ -97,6 +114,17 @@ final class UpCommand implements Callable<Integer> {
             started.add(streams);
             streams.awaitReady(() -> Http.ok(streamsUrl + "/health/ready"), START_TIMEOUT);
 
+            String prometheusUrl = "http://127.0.0.1:" + prometheusPort;
+            if (withPrometheus) {
+                Path home = dataDir.toAbsolutePath().getParent().resolve("prometheus");
+                Path config = PrometheusConfig.write(opsDir.toAbsolutePath(), home, ingestPort, streamsPort);
+                ChildProcess prometheus = ChildProcess.start("prometheus", List.of("prometheus",
+                        "--config.file=" + config, "--storage.tsdb.path=" + home.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + prometheusPort), Map.of(), logs.resolve("prometheus.log"));
+                started.add(prometheus);
+                prometheus.awaitReady(() -> Http.ok(prometheusUrl + "/-/ready"), START_TIMEOUT);
+            }
+
             System.out.println();
             System.out.println("CX Pulse is up.");
             System.out.println("  Kafka bootstrap servers  " + bootstrap);
@@ -110,6 +138,10 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("  Friction points          " + streamsUrl + "/v1/friction/top?window=7d"
                     + "&by=detractorLift");
             System.out.println("  Streams metrics          " + streamsUrl + "/metrics");
+            if (withPrometheus) {
+                System.out.println("  Prometheus               " + prometheusUrl + "   (alerts: " + prometheusUrl
+                        + "/alerts, rules: " + prometheusUrl + "/rules)");
+            }
             if (System.getenv("CXPULSE_INGEST_TOKENS") == null) {
                 System.out.println("  Source / token           dev / dev-token   "
                         + "(set CXPULSE_INGEST_TOKENS to change)");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cxpulse up} from the runnable jars: the platform, the ingest service and metrics-streams each in its own
- * process, an event accepted by ingest and counted in /v1/nps and /metrics, and SIGTERM (as Ctrl-C) stopping
+ * process, an event accepted by ingest and counted in /v1/nps and /metrics, Prometheus (where Debian's package is
+ * installed, as CI requires) scraping both with the rules of ops/prometheus, and SIGTERM (as Ctrl-C) stopping
  * everything.
  */
 class UpCommandIT {
@@ -30,13 +31,19 @@ class UpCommandIT {
     void shouldRunEverythingAndStopCleanly(@TempDir Path dir) throws Exception {
         int ingestPort = Ports.free();
         int streamsPort = Ports.free();
+        int prometheusPort = Ports.free();
+        boolean prometheus = PrometheusConfig.installed() || System.getenv("CXPULSE_REQUIRE_OPS_TOOLS") != null;
         Path output = dir.resolve("up.out");
-        Process up = new ProcessBuilder(java(), "-jar", jar("cli").toString(), "up",
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-jar", jar("cli").toString(), "up",
                 "--data-dir", dir.resolve("data").toString(), "--kafka-port", Integer.toString(Ports.free()),
                 "--registry-port", Integer.toString(Ports.free()), "--ingest-port", Integer.toString(ingestPort),
                 "--streams-port", Integer.toString(streamsPort), "--platform-jar", jar("local-platform").toString(),
-                "--ingest-jar", jar("ingest-service").toString(), "--streams-jar", jar("metrics-streams").toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                "--ingest-jar", jar("ingest-service").toString(), "--streams-jar", jar("metrics-streams").toString()));
+        if (prometheus) {
+            command.addAll(List.of("--with-prometheus", "--prometheus-port", Integer.toString(prometheusPort),
+                    "--ops-dir", Path.of("..", "ops").toAbsolutePath().normalize().toString()));
+        }
+        Process up = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!Files.readString(output).contains("Press Ctrl-C to stop.")) {
@@ -60,6 +67,17 @@ class UpCommandIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(Http.get("http://127.0.0.1:" + streamsPort + "/metrics"))
                             .contains("cx_nps{channel=\"all\",segment=\"all\",window=\"1h\"} 100.0"));
+            if (prometheus) {
+                String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/";
+                assertThat(Files.readString(output)).contains("http://127.0.0.1:" + prometheusPort + "/alerts");
+                assertThat(Http.get(api + "rules")).contains("\"DetractorRateRising\"", "\"StreamsLagGrowing\"",
+                        "segment:cx_detractor_share:z1h");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                        assertThat(Http.get(api + "query?query=sum(up)")).contains("\"2\"]"));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                        assertThat(Http.get(api + "query?query=cx_nps%7Bwindow%3D%221h%22%2Csegment%3D%22all%22%2C"
+                                + "channel%3D%22all%22%7D")).contains("\"100\"]"));
+            }
         } finally {
             up.toHandle().destroy();
         }
@@ -67,6 +85,9 @@ class UpCommandIT {
         assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("stops after SIGTERM").isTrue();
         assertThat(up.exitValue()).as("the JVM's exit status after SIGTERM, 128 + 15; %s", Files.readString(output))
                 .isEqualTo(143);
+        if (prometheus) {
+            assertThat(Files.readString(output)).contains("Stopping prometheus");
+        }
         assertThat(Files.readString(output)).contains("Stopping metrics-streams", "Stopping ingest-service",
                 "Stopping local-platform",
                 "Stopped.").doesNotContain("unexpectedly");
