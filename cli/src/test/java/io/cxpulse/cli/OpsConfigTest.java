@@ -81,6 +81,41 @@ class OpsConfigTest {
         assertThat(tested).containsAll(alerts);
     }
 
+    /** Every dashboard: unique panel ids, a grid position, the provisioned datasource, segment and channel. */
+    @Test
+    void shouldGiveEveryDashboardAValidStructure() throws IOException {
+        JsonNode provisioned = YAML.readTree(OPS.resolve("grafana/provisioning/datasources/prometheus.yml").toFile());
+        String uid = provisioned.path("datasources").get(0).path("uid").asText();
+        assertThat(Dashboards.files()).hasSize(4);
+        Set<String> uids = new TreeSet<>();
+        for (Path file : Dashboards.files()) {
+            JsonNode board = YAML.readTree(file.toFile());
+            assertThat(uids.add(board.path("uid").asText())).as("unique uid of %s", file).isTrue();
+            List<String> variables = new ArrayList<>();
+            board.path("templating").path("list").forEach(variable -> {
+                variables.add(variable.path("name").asText());
+                assertThat(variable.path("datasource").path("uid").asText()).as(file + " variable").isEqualTo(uid);
+            });
+            assertThat(variables).as(file.toString()).contains("segment", "channel");
+            Set<Integer> ids = new TreeSet<>();
+            for (JsonNode panel : board.path("panels")) {
+                String where = file.getFileName() + " / " + panel.path("title").asText();
+                assertThat(ids.add(panel.path("id").asInt())).as("unique id: " + where).isTrue();
+                for (String field : List.of("x", "y", "w", "h")) {
+                    assertThat(panel.path("gridPos").path(field).isInt()).as(where + " gridPos." + field).isTrue();
+                }
+                assertThat(panel.path("gridPos").path("x").asInt() + panel.path("gridPos").path("w").asInt())
+                        .as(where).isLessThanOrEqualTo(24);
+                assertThat(panel.path("datasource").path("uid").asText()).as(where).isEqualTo(uid);
+                assertThat(panel.path("targets")).as(where).isNotEmpty();
+                panel.path("targets").forEach(target -> {
+                    assertThat(target.path("datasource").path("uid").asText()).as(where).isEqualTo(uid);
+                    assertThat(target.path("expr").asText()).as(where).isNotBlank();
+                });
+            }
+        }
+    }
+
     private static List<Path> testFiles() throws IOException {
         try (Stream<Path> files = Files.list(PROMETHEUS.resolve("tests"))) {
             return files.filter(file -> file.toString().endsWith(".test.yml")).sorted().toList();

@@ -77,6 +77,7 @@ class UpCommandIT {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                         assertThat(Http.get(api + "query?query=cx_nps%7Bwindow%3D%221h%22%2Csegment%3D%22all%22%2C"
                                 + "channel%3D%22all%22%7D")).contains("\"100\"]"));
+                checkDashboards(api, ingestPort);
             }
         } finally {
             up.toHandle().destroy();
@@ -96,6 +97,30 @@ class UpCommandIT {
         assertThat(Files.readString(dir.resolve("logs/local-platform.log"))).contains("Local platform stopped.");
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
                 .contains(dir.toString())).toList()).as("no child left running").isEmpty();
+    }
+
+    /**
+     * Runs the simulator for 20 s, then every panel query of every dashboard against the Prometheus that scraped
+     * it: each must parse and evaluate, and those a short run fills must return data.
+     */
+    private static void checkDashboards(String api, int ingestPort) throws Exception {
+        Process simulate = new ProcessBuilder(java(), "-jar", jar("cli").toString(), "simulate", "--url",
+                "http://127.0.0.1:" + ingestPort, "--duration", "20s", "--rate", "200", "--seed", "5")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(simulate.waitFor(90, TimeUnit.SECONDS)).as("simulate ends").isTrue();
+        assertThat(simulate.exitValue()).as("simulate's exit status").isZero();
+        for (Dashboards.Query query : Dashboards.queries()) {
+            String where = query.dashboard() + " / " + query.panel() + ": " + query.expanded();
+            await().atMost(Duration.ofSeconds(query.requiresData() ? 90 : 10)).pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        String answer = Http.get(api + "query?query=" + java.net.URLEncoder.encode(query.expanded(),
+                                java.nio.charset.StandardCharsets.UTF_8));
+                        assertThat(answer).as(where).contains("\"status\":\"success\"");
+                        if (query.requiresData()) {
+                            assertThat(answer).as(where + " returns data").doesNotContain("\"result\":[]");
+                        }
+                    });
+        }
     }
 
     private static String java() {
