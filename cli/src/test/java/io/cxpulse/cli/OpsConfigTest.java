@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The operations files in {@code ops/}: Prometheus's configuration and rules pass {@code promtool check config}
  * and their unit tests ({@code promtool test rules}), Alertmanager's configuration passes {@code amtool
- * check-config}, and every alert has its annotations, a runbook and a test. The tools come from Debian's
- * {@code prometheus} and {@code prometheus-alertmanager} packages, which {@code .ci/run} installs; without them
- * the tool checks are skipped, unless {@code CXPULSE_REQUIRE_OPS_TOOLS} is set (as CI sets it), when they fail.
+ * check-config}, every alert has its annotations, a runbook and a test, the dashboards are well formed, and
+ * docker-compose.yml passes dclint and mounts only what exists. The tools come from Debian's {@code prometheus}
+ * and {@code prometheus-alertmanager} packages and npm, which {@code .ci/run} installs; without them the tool
+ * checks are skipped, unless {@code CXPULSE_REQUIRE_OPS_TOOLS} is set (as CI sets it), when they fail.
  */
 class OpsConfigTest {
     private static final Path OPS = Path.of("..", "ops").toAbsolutePath().normalize();
@@ -36,6 +37,7 @@ class OpsConfigTest {
     void shouldPassPromtoolsConfigCheckAndEveryRuleUnitTest() throws Exception {
         requireTool("promtool");
         run(PROMETHEUS, "promtool", "check", "config", "prometheus.yml");
+        run(PROMETHEUS, "promtool", "check", "config", "prometheus-compose.yml");
         List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
         command.addAll(testFiles().stream().map(file -> PROMETHEUS.relativize(file).toString()).toList());
         String output = run(PROMETHEUS, command.toArray(String[]::new));
@@ -114,6 +116,43 @@ class OpsConfigTest {
                 });
             }
         }
+    }
+
+    /** docker-compose.yml passes dclint (the Compose-spec linter) without errors. */
+    @Test
+    void shouldPassTheComposeLinter() throws Exception {
+        requireTool("npx");
+        String output = run(OPS.getParent(), "npx", "--yes", "dclint@3.1.0", "docker-compose.yml");
+        assertThat(output).doesNotContain(" error ");
+    }
+
+    /** Every file docker-compose.yml mounts or builds from exists, and every service has an image or a build. */
+    @Test
+    void shouldMountAndBuildOnlyWhatExists() throws IOException {
+        Path root = OPS.getParent();
+        JsonNode compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
+        Set<String> services = new TreeSet<>();
+        compose.path("services").fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            JsonNode service = entry.getValue();
+            services.add(name);
+            assertThat(service.has("image") || service.has("build")).as(name).isTrue();
+            service.path("volumes").forEach(volume -> {
+                String source = volume.asText().split(":")[0];
+                if (source.startsWith(".")) {
+                    assertThat(root.resolve(source).normalize()).as(name + " mounts " + source).exists();
+                }
+            });
+            if (service.has("build")) {
+                assertThat(root.resolve(service.path("build").path("context").asText())
+                        .resolve(service.path("build").path("dockerfile").asText()).normalize())
+                        .as(name + "'s Dockerfile").exists();
+            }
+        });
+        assertThat(services).contains("kafka", "schema-registry", "ingest-service", "metrics-streams", "prometheus",
+                "alertmanager", "grafana", "simulator");
+        assertThat(compose.path("services").path("prometheus").path("command").toString())
+                .contains("/etc/prometheus/prometheus-compose.yml");
     }
 
     private static List<Path> testFiles() throws IOException {
