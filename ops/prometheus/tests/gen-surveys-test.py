@@ -62,6 +62,22 @@ tests:
         exp_samples:
           - labels: 'segment:cx_nps:1h{{segment="smb"}}'
             value: -5
+      # at 169h the baseline is [0h, 168h]: all 2,016 five-minute steps of the 10 % share, 20 responses each
+      - expr: segment:cx_nps_responses:increase7d_before1h{{segment="smb"}}
+        eval_time: 169h
+        exp_samples:
+          - labels: 'segment:cx_nps_responses:increase7d_before1h{{segment="smb"}}'
+            value: 40320
+      - expr: segment:cx_nps_detractors:increase7d_before1h{{segment="smb"}}
+        eval_time: 169h
+        exp_samples:
+          - labels: 'segment:cx_nps_detractors:increase7d_before1h{{segment="smb"}}'
+            value: 4032
+      - expr: segment:cx_nps_promoters:increase7d_before1h{{segment="smb"}}
+        eval_time: 169h
+        exp_samples:
+          - labels: 'segment:cx_nps_promoters:increase7d_before1h{{segment="smb"}}'
+            value: 26208
       # the baseline ends an hour before 171h30m, so it holds the rise's first 30 minutes: 6 of its 2,016
       # five-minute steps have 8 detractors, 2,010 have 2, of 20 responses each: 4,068 / 40,320
       - expr: segment:cx_detractor_share:7d_before1h{{segment="smb"}}

@@ -155,6 +155,24 @@ class OpsConfigTest {
                 .contains("/etc/prometheus/prometheus-compose.yml");
     }
 
+    /** Every recording rule has a promtool test that checks its value. */
+    @Test
+    void shouldTestEveryRecordingRule() throws IOException {
+        Set<String> records = new TreeSet<>();
+        for (JsonNode group : YAML.readTree(PROMETHEUS.resolve("rules/recording.yml").toFile()).path("groups")) {
+            group.path("rules").forEach(rule -> records.add(rule.path("record").asText()));
+        }
+        Set<String> tested = new TreeSet<>();
+        for (Path file : testFiles()) {
+            for (JsonNode test : YAML.readTree(file.toFile()).path("tests")) {
+                test.path("promql_expr_test").forEach(check -> check.path("exp_samples").forEach(sample ->
+                        tested.add(sample.path("labels").asText().split("\\{")[0])));
+            }
+        }
+        assertThat(records).hasSizeGreaterThan(30);
+        assertThat(tested).containsAll(records);
+    }
+
     private static List<Path> testFiles() throws IOException {
         try (Stream<Path> files = Files.list(PROMETHEUS.resolve("tests"))) {
             return files.filter(file -> file.toString().endsWith(".test.yml")).sorted().toList();
