@@ -132,7 +132,7 @@ class OpsConfigTest {
         Path root = OPS.getParent();
         JsonNode compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
         Set<String> services = new TreeSet<>();
-        compose.path("services").fields().forEachRemaining(entry -> {
+        compose.path("services").properties().forEach(entry -> {
             String name = entry.getKey();
             JsonNode service = entry.getValue();
             services.add(name);
