@@ -25,7 +25,6 @@ final class ChildProcess {
     /** Starts {@code java <jvmOptions> -jar <jar> <args>} with extra environment, output to {@code log}. */
     static ChildProcess startJar(String name, Path jar, List<String> jvmOptions, List<String> args,
             Map<String, String> environment, Path log) throws IOException {
-        Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
