@@ -115,14 +115,23 @@ final class BenchIngestCommand implements Callable<Integer> {
                 runClosedLoop(url, bodies100, 100, warmup);
                 runClosedLoop(url, bodies1000, 1_000, warmup);
                 List<double[]> measured = new ArrayList<>();
+                ProcessHandle service = ProcessHandle.of(ingest.pid()).orElseThrow();
                 for (int round = 1; round <= rounds; round++) {
+                    CpuUse rawCpu = CpuUse.start(service);
                     double limit = raw.sendFor(phase);
-                    double batch1000 = rate(runClosedLoop(url, bodies1000, 1_000, phase));
+                    rawCpu = rawCpu.end(limit * phase.toMillis() / 1000.0);
+                    CpuUse cpu1000 = CpuUse.start(service);
+                    AtomicLong events1000 = runClosedLoop(url, bodies1000, 1_000, phase);
+                    cpu1000 = cpu1000.end(events1000.get());
+                    double batch1000 = rate(events1000);
                     double batch100 = rate(runClosedLoop(url, bodies100, 100, phase));
                     measured.add(new double[] {limit, batch100, batch1000, batch100 / limit, batch1000 / limit});
                     System.out.printf("Round %d: raw producer %,.0f events/s; ingest batches of 100 %,.0f (%.2f), "
                             + "of 1,000 %,.0f (%.2f)%n", round, limit, batch100, batch100 / limit, batch1000,
                             batch1000 / limit);
+                    System.out.printf("  CPU per event: raw producer with the broker %.2f us; batches of 1,000: "
+                            + "service %.2f us, broker with the load generator %.2f us%n", rawCpu.benchMicros(),
+                            cpu1000.serviceMicros(), cpu1000.benchMicros());
                 }
                 raw.close();
                 double[] median = new double[5];
@@ -188,6 +197,27 @@ final class BenchIngestCommand implements Callable<Integer> {
         @Override
         public void close() {
             producer.close();
+        }
+    }
+
+    /**
+     * CPU time per event over a phase, of the service's process and of this one (the broker, the raw producer
+     * and the load generator), from the operating system's accounting.
+     */
+    private record CpuUse(ProcessHandle service, long serviceNanos, long benchNanos, double serviceMicros,
+            double benchMicros) {
+        static CpuUse start(ProcessHandle service) {
+            return new CpuUse(service, cpuNanos(service), cpuNanos(ProcessHandle.current()), 0, 0);
+        }
+
+        CpuUse end(double events) {
+            double per = Math.max(events, 1) * 1000.0;
+            return new CpuUse(service, 0, 0, (cpuNanos(service) - serviceNanos) / per,
+                    (cpuNanos(ProcessHandle.current()) - benchNanos) / per);
+        }
+
+        private static long cpuNanos(ProcessHandle process) {
+            return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         }
     }
 

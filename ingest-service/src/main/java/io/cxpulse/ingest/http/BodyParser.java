@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -120,18 +121,21 @@ public final class BodyParser {
      *
      * @param reader     turns one event into a result
      * @param unparsable the result for an NDJSON line that is not JSON, from a message saying why
+     * @param settled    handed each result, in order, as soon as it is final (while its event is fresh in the
+     *                   CPU's caches); a refusal of the whole body may still follow
      */
     public static <R> List<R> events(byte[] body, Format format, int maxEvents, EventReader<R> reader,
-            Function<String, R> unparsable) throws BodyException {
-        List<R> events = format == Format.JSON ? json(body, maxEvents, reader)
-                : ndjson(body, maxEvents, reader, unparsable);
+            Function<String, R> unparsable, Consumer<? super R> settled) throws BodyException {
+        List<R> events = format == Format.JSON ? json(body, maxEvents, reader, settled)
+                : ndjson(body, maxEvents, reader, unparsable, settled);
         if (events.isEmpty()) {
             throw new BodyException(Problem.malformed("The body holds no events"));
         }
         return events;
     }
 
-    private static <R> List<R> json(byte[] body, int maxEvents, EventReader<R> reader) throws BodyException {
+    private static <R> List<R> json(byte[] body, int maxEvents, EventReader<R> reader, Consumer<? super R> settled)
+            throws BodyException {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -139,13 +143,13 @@ public final class BodyParser {
             }
             List<R> events = new ArrayList<>();
             if (first == JsonToken.START_OBJECT) {
-                events.add(reader.read(parser));
+                settle(events, reader.read(parser), settled);
             } else if (first == JsonToken.START_ARRAY) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
                     if (events.size() == maxEvents) {
                         throw tooManyEvents(maxEvents);
                     }
-                    events.add(reader.read(parser));
+                    settle(events, reader.read(parser), settled);
                 }
             } else {
                 throw new BodyException(Problem.malformed("The body must be a JSON object or an array of objects"));
@@ -161,7 +165,7 @@ public final class BodyParser {
     }
 
     private static <R> List<R> ndjson(byte[] body, int maxEvents, EventReader<R> reader,
-            Function<String, R> unparsable) throws BodyException {
+            Function<String, R> unparsable, Consumer<? super R> settled) throws BodyException {
         List<R> events = new ArrayList<>();
         int parsed = 0;
         for (int start = 0; start < body.length; ) {
@@ -174,19 +178,20 @@ public final class BodyParser {
                 if (events.size() == maxEvents) {
                     throw tooManyEvents(maxEvents);
                 }
+                R event;
                 try (JsonParser parser = JSON.createParser(body, start, lineEnd - start)) {
                     if (parser.nextToken() == null) {
                         throw new JsonParseException(parser, "the line holds no JSON value");
                     }
-                    R event = reader.read(parser);
+                    event = reader.read(parser);
                     if (parser.nextToken() != null) {
                         throw new JsonParseException(parser, "there is more on the line after its first value");
                     }
-                    events.add(event);
                     parsed++;
                 } catch (IOException e) {
-                    events.add(unparsable.apply("line is not JSON: " + message(e)));
+                    event = unparsable.apply("line is not JSON: " + message(e));
                 }
+                settle(events, event, settled);
             }
             start = end + 1;
         }
@@ -194,6 +199,11 @@ public final class BodyParser {
             throw new BodyException(Problem.malformed("The body is neither JSON nor NDJSON: no line parses"));
         }
         return events;
+    }
+
+    private static <R> void settle(List<R> events, R event, Consumer<? super R> settled) {
+        events.add(event);
+        settled.accept(event);
     }
 
     private static boolean blank(byte[] body, int from, int to) {

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +28,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends events to Kafka with {@code acks=all} and the idempotent producer, and says whether Kafka acknowledged
  * every one of them within a deadline. Values are Avro in the Confluent wire format, written with the schema
- * registered at start (no registration on the request path).
+ * registered at start (no registration on the request path) by {@link #encode}, which a request calls for each
+ * event as soon as it is valid, while the event is still in the CPU's caches.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
-    private final KafkaProducer<String, Object> producer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final AvroSerializer<Object> values;
 
-    /** One record to send. */
-    public record Outgoing(String topic, String key, SpecificRecord value) {
+    /**
+     * One record to send.
+     *
+     * @param value the record's bytes from {@link #encode}, or null when it could not be encoded (the record is
+     *              then counted as not acknowledged)
+     */
+    public record Outgoing(String topic, String key, byte[] value) {
     }
 
     /**
@@ -61,13 +69,26 @@ public final class EventPublisher implements AutoCloseable {
         }
         Map<String, Object> serde = new HashMap<>(registry);
         serde.put("auto.register.schemas", false);
-        AvroSerializer<Object> values = new AvroSerializer<>(client, serde, false);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+        this.values = new AvroSerializer<>(client, serde, false);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The producer, for its metrics. */
-    public Producer<String, Object> producer() {
+    public Producer<String, byte[]> producer() {
         return producer;
+    }
+
+    /**
+     * {@code record} for {@code topic} in the Confluent wire format; null, logged, when it cannot be written (its
+     * schema not registered, the registry unreachable), so that {@link #sendAll} counts it as not acknowledged.
+     */
+    public byte[] encode(String topic, SpecificRecord record) {
+        try {
+            return values.serialize(topic, record);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not encode an event for {}: {}", topic, e.toString());
+            return null;
+        }
     }
 
     /**
@@ -79,7 +100,7 @@ public final class EventPublisher implements AutoCloseable {
         long start = System.nanoTime();
         Acknowledgements acks = new Acknowledgements(records.size());
         for (Outgoing record : records) {
-            if (System.nanoTime() - start > deadline.toNanos()) {
+            if (record.value() == null || System.nanoTime() - start > deadline.toNanos()) {
                 acks.notSent();
                 continue;
             }

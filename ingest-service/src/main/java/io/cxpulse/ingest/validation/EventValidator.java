@@ -89,11 +89,17 @@ public final class EventValidator {
     /**
      * An event that holds to the contract.
      *
-     * @param eventId the event's id
+     * @param eventId the event's id, a UUID
      * @param key     the Kafka key: customerId, or ticketId for ticket events
      * @param record  the Avro record
      */
     public record Accepted(String eventId, String key, SpecificRecord record) implements Result {
+        /** @throws IllegalArgumentException if {@code eventId} is not a UUID: an answer writes it unescaped */
+        public Accepted {
+            if (eventId == null || !isUuid(eventId)) {
+                throw new IllegalArgumentException("an accepted event's id must be a UUID, not " + eventId);
+            }
+        }
     }
 
     /** An event that breaks the contract, with every reason. */

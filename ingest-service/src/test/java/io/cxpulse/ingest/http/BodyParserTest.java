@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,10 +64,16 @@ class BodyParserTest {
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("longer than");
     }
 
-    /** Each event as a tree, or the reason its line did not parse. */
+    /**
+     * Each event as a tree, or the reason its line did not parse; checks that each was also handed on as settled,
+     * once and in order.
+     */
     private static List<Object> events(String body, Format format, int maxEvents) throws BodyException {
-        return BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,
-                parser -> (Object) parser.readValueAsTree(), error -> error);
+        List<Object> settled = new ArrayList<>();
+        List<Object> events = BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,
+                parser -> (Object) parser.readValueAsTree(), error -> error, settled::add);
+        assertThat(settled).as("every result settled once, in order").containsExactlyElementsOf(events);
+        return events;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.cxpulse.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,11 +65,28 @@ class ResultsBodyTest {
     }
 
     @Test
-    void shouldEscapeAnAcceptedIdThatIsNotAPlainUuid() throws Exception {
-        JsonNode body = JSON.readTree(ResultsBody.write(List.of(accepted("a\"b")), 1));
+    void shouldRefuseAnAcceptedEventWhoseIdIsNotAUuid() {
+        assertThatThrownBy(() -> accepted("a\"b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be a UUID");
+        assertThatThrownBy(() -> accepted(null)).isInstanceOf(IllegalArgumentException.class);
+    }
 
-        assertThat(body.get("results").get(0).get("eventId").textValue()).isEqualTo("a\"b");
-        assertThat(body.get("results").get(0).get("status").textValue()).isEqualTo("accepted");
+    @Test
+    void shouldWriteIndexesAcrossDigitBoundaries() throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < 10_001; i++) {
+            results.add(i % 1_000 == 999 ? new Rejected(null, List.of(new FieldError("score", "m",
+                    Reason.OUT_OF_RANGE))) : accepted(UUID.randomUUID().toString()));
+        }
+
+        JsonNode body = JSON.readTree(ResultsBody.write(results, results.size() - 10));
+
+        assertThat(body.get("accepted").intValue()).isEqualTo(results.size() - 10);
+        assertThat(body.get("rejected").intValue()).isEqualTo(10);
+        for (int i : new int[] {0, 9, 10, 99, 100, 999, 1_000, 9_999, 10_000}) {
+            assertThat(body.get("results").get(i).get("index").intValue()).isEqualTo(i);
+        }
+        assertThat(body.get("results").get(999).get("status").textValue()).isEqualTo("rejected");
     }
 
     @Test

@@ -17,9 +17,11 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -159,13 +161,34 @@ public class AvroSerializer<T> implements Serializer<T> {
     }
 
     /**
-     * Avro's writer for generated records, with the optional-value shortcut: a generated class types each
-     * optional field as its one non-null branch, so a non-null value is of that branch. (Generic records keep
-     * Avro's own resolution, which also catches a value of the wrong type.)
+     * Avro's writer for generated records, with each record's fields written from a {@link FieldPlan} made once
+     * per schema, and the optional-value shortcut for the fields Avro's writer still handles: a generated class
+     * types each optional field as its one non-null branch, so a non-null value is of that branch. (Generic
+     * records keep Avro's own resolution, which also catches a value of the wrong type.)
      */
     private static final class SpecificWriter extends SpecificDatumWriter<Object> {
+        private final Schema root;
+        private final FieldPlan[] rootPlan;
+        /** The field plans of nested record schemas. */
+        private final Map<Schema, FieldPlan[]> nestedPlans = new ConcurrentHashMap<>();
+        private final FieldPlan.AvroFallback avro = (record, field, out) -> writeField(record, field, out, null);
+
         SpecificWriter(Schema schema) {
             super(schema);
+            this.root = schema;
+            this.rootPlan = schema.getType() == Schema.Type.RECORD ? FieldPlan.of(schema) : null;
+        }
+
+        @Override
+        protected void writeRecord(Schema schema, Object datum, Encoder out) throws IOException {
+            if (!(datum instanceof SpecificRecordBase record) || record.getSchema() != schema) {
+                super.writeRecord(schema, datum, out);
+                return;
+            }
+            FieldPlan[] fields = schema == root ? rootPlan : nestedPlans.computeIfAbsent(schema, FieldPlan::of);
+            for (FieldPlan field : fields) {
+                field.write(record, out, avro);
+            }
         }
 
         @Override

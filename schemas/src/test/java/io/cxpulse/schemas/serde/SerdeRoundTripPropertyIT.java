@@ -1,6 +1,7 @@
 package io.cxpulse.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
@@ -23,6 +26,7 @@ import io.cxpulse.schemas.registry.SchemaRegistryClient;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -34,6 +38,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Random records of every type round-trip unchanged through our serdes and the real registry, and are written
@@ -80,6 +85,27 @@ class SerdeRoundTripPropertyIT {
     @Property(tries = 300)
     void alertsRoundTrip(@ForAll("alerts") CxAlert event) {
         assertRoundTrip(CxAlert.class, event);
+    }
+
+    @Property(tries = 300)
+    void surveyAggregatesRoundTrip(@ForAll("aggregates") SurveyAggregate aggregate) {
+        assertRoundTrip(SurveyAggregate.class, aggregate);
+    }
+
+    @Example
+    void aNullInAFieldThatCannotBeNullIsRefusedNamingTheField() {
+        SurveyResponse event = RandomRecords.of(SurveyResponse.class, new Random(7));
+        event.setCustomerId(null);
+        SpecificAvroSerde<SurveyResponse> serde = new SpecificAvroSerde<>(SurveyResponse.class, registry);
+        serde.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+
+        assertThatThrownBy(() -> serde.serializer().serialize("property.null-field", event))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("customerId");
+    }
+
+    @Provide
+    Arbitrary<SurveyAggregate> aggregates() {
+        return Arbitraries.randomValue(random -> RandomRecords.of(SurveyAggregate.class, random));
     }
 
     @Provide
