@@ -102,6 +102,19 @@ public final class FrictionBucket implements BucketWindows.Additive<FrictionBuck
         return bucket;
     }
 
+    /**
+     * An NPS response counted as passed cleanly here that met friction here after all (a touchpoint before it
+     * arrived late): taken out of the clean group and added to the friction group.
+     */
+    static FrictionBucket movedToFriction(boolean detractor) {
+        FrictionBucket bucket = response(true, detractor);
+        bucket.counts[CLEAN_RESPONSES] = -1;
+        if (detractor) {
+            bucket.counts[CLEAN_DETRACTORS] = -1;
+        }
+        return bucket;
+    }
+
     private static FrictionBucket single(int index) {
         FrictionBucket bucket = empty();
         bucket.counts[index] = 1;

@@ -1,9 +1,8 @@
 package io.cxpulse.streams.friction;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.streams.friction.CustomerHistory.Found;
 import io.cxpulse.streams.friction.CustomerSignal.Opened;
 import io.cxpulse.streams.friction.CustomerSignal.Response;
@@ -23,8 +22,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and repeated contacts it completes, and for each NPS response one response per touchpoint the customer visited
  * in the history window before it, in the group that met friction there or the group that passed cleanly.
  *
- * <p>A response is joined to the touchpoints that have arrived when it does: a touchpoint that arrives after the
- * response, though timestamped before it, is not joined to it.
+ * <p>A response is joined when it arrives and kept for the grace period, so that a touchpoint timestamped before
+ * it that arrives later is joined to it too (as a count at a touchpoint it had not reached, or as a move from
+ * the clean group to the friction group): the counts do not depend on arrival order within grace.
  */
 final class FrictionJoin implements Processor<String, CustomerSignal, String, FrictionBucket> {
     static final String NAME = "friction-join";
@@ -57,35 +57,27 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
         }
         long history = settings.history().toMillis();
         CustomerHistory known = histories.get(customer);
-        if (record.value() instanceof Response response) {
-            if (known != null) {
-                joinResponse(response.response(), known, history);
-            }
-            return;
-        }
         CustomerHistory customerHistory = known == null ? new CustomerHistory() : known;
-        List<Found> found = record.value() instanceof Touch touch ? customerHistory.touch(touch.event(), history)
-                : customerHistory.contact(((Opened) record.value()).at(), history);
+        List<Found> found;
+        if (record.value() instanceof Response response) {
+            found = customerHistory.respond(response.response().getOccurredAt().toEpochMilli(),
+                    response.response().getScore() <= DETRACTOR_MAX, history);
+        } else if (record.value() instanceof Touch touch) {
+            found = customerHistory.touch(touch.event(), history);
+        } else {
+            found = customerHistory.contact(((Opened) record.value()).at(), history);
+        }
         for (Found count : found) {
             if (count.bucket().events() == 0) {
                 observer.found(Touchpoint.parse(count.touchpoint()), count.bucket());
             }
             context.forward(new Record<>(count.touchpoint(), count.bucket(), count.at()));
         }
-        customerHistory.prune(oldest(), settings.maxVisits(), settings.maxContacts());
+        customerHistory.prune(oldest(), keptSince(), settings.maxVisits(), settings.maxContacts());
         if (customerHistory.isEmpty()) {
             histories.delete(customer);
         } else {
             histories.put(customer, customerHistory);
-        }
-    }
-
-    private void joinResponse(SurveyResponse response, CustomerHistory history, long window) {
-        long at = response.getOccurredAt().toEpochMilli();
-        boolean detractor = response.getScore() <= DETRACTOR_MAX;
-        for (Map.Entry<String, Boolean> visited : history.before(at, window).entrySet()) {
-            context.forward(new Record<>(visited.getKey(), FrictionBucket.response(visited.getValue(), detractor),
-                    at));
         }
     }
 
@@ -96,17 +88,27 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
                 : streamTime - settings.history().toMillis() - settings.grace().toMillis();
     }
 
-    /** Removes the histories whose every visit and contact is past the retention. */
+    /** The oldest response time a late touchpoint can still reach: a touchpoint before it would be too late. */
+    private long keptSince() {
+        long streamTime = context.currentStreamTimeMs();
+        return streamTime < 0 ? Long.MIN_VALUE : streamTime - settings.grace().toMillis();
+    }
+
+    /**
+     * Removes the histories whose every visit and contact is past the retention, or that hold nothing but
+     * responses past the grace period.
+     */
     void sweep() {
         long oldest = oldest();
         if (oldest == Long.MIN_VALUE) {
             return;
         }
-        List<String> stale = new java.util.ArrayList<>();
+        long keptSince = keptSince();
+        List<String> stale = new ArrayList<>();
         try (KeyValueIterator<String, CustomerHistory> all = histories.all()) {
             while (all.hasNext()) {
                 KeyValue<String, CustomerHistory> entry = all.next();
-                if (entry.value.latest() < oldest) {
+                if (entry.value.latest() < oldest || entry.value.isSpentBy(keptSince)) {
                     stale.add(entry.key);
                 }
             }

@@ -35,7 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  *   -> touchpoint-intake [touchpoint-seen-event-ids]: dead letters | fresh touchpoints
  *   merged with fresh NPS responses (survey-intake; same key, same partitions) and ticket OPENED events
  *   (rekeyed by customerId through friction-ticket-openings)
- *   -> friction-join [friction-customer-history]: counts keyed by touchpoint (CHANNEL|step)
+ *   -> friction-join [friction-customer-history]: counts keyed by touchpoint (CHANNEL|step); an NPS response
+ *      is joined on arrival and kept for the grace period, for touchpoints before it that arrive later
  *   -> friction-combine [friction-pending-counts]: summed per touchpoint and minute, sent on every 100 ms
  *   -> friction-by-touchpoint (repartition)
  *   -> friction-windows [friction-buckets-1m, friction-buckets-1h, friction-alerts] -> cx.alerts.v1

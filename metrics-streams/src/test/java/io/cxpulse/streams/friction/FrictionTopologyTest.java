@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.cxpulse.avro.AlertKind;
 import io.cxpulse.avro.AlertState;
@@ -179,6 +181,43 @@ class FrictionTopologyTest {
             assertThat(compare.cleanResponses()).isEqualTo(20);
             assertThat(compare.detractorLift()).isNull();
         }
+    }
+
+    /**
+     * Responses and the touchpoints before them, in time order and with the responses first (the touchpoints
+     * late, within grace), give the same counts. c-1 met friction at payment, c-2 passed it cleanly; c-3 passed
+     * it cleanly, then met friction there (so it moves to the friction group when that arrives late), then met
+     * friction after responding (which does not count); c-4's touchpoint came first.
+     */
+    @Test
+    void shouldJoinResponsesToTouchpointsBeforeThemWhateverTheArrivalOrder(LocalPlatform platform) {
+        List<TouchpointEvent> touchpoints = List.of(
+                touch("c-1", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:01")).build(),
+                touch("c-2", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:02")).build(),
+                touch("c-3", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:03")).build(),
+                touch("c-3", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:10")).build(),
+                touch("c-3", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:40")).build());
+        Map<String, Integer> scores = Map.of("c-1", 2, "c-2", 10, "c-3", 5);
+        List<List<Long>> counts = new ArrayList<>();
+        for (boolean responsesFirst : new boolean[] {false, true}) {
+            try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+                friction.send(touch("c-4", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:05")).build());
+                friction.nps("c-4", 9, at("10:30"));
+                if (responsesFirst) {
+                    scores.forEach((customer, score) -> friction.nps(customer, score, at("10:30")));
+                }
+                touchpoints.forEach(friction::send);
+                if (!responsesFirst) {
+                    scores.forEach((customer, score) -> friction.nps(customer, score, at("10:30")));
+                }
+                FrictionBucket payment = friction.window(Channel.WEB, PAYMENT, RollingWindow.DAY_1, at("11:00"));
+                counts.add(List.of(payment.frictionResponses(), payment.frictionDetractors(),
+                        payment.cleanResponses(), payment.cleanDetractors()));
+            }
+        }
+
+        assertThat(counts.get(0)).containsExactly(3L, 2L, 1L, 0L);
+        assertThat(counts.get(1)).as("responses first").isEqualTo(counts.get(0));
     }
 
     @Test
