@@ -338,14 +338,16 @@ final class BenchStreamsCommand implements Callable<Integer> {
     private double run(LocalPlatform platform, Path dir, String applicationId, Mode mode) throws Exception {
         StreamsBuilder builder = new StreamsBuilder();
         boolean topology = mode == Mode.SURVEYS || mode == Mode.FULL;
-        for (String output : topology ? List.of(".aggregates", ".alerts", ".dead-letter") : List.of(".out")) {
+        for (String output : topology ? List.of(".aggregates", ".ticket-aggregates", ".friction-aggregates", ".alerts",
+                ".dead-letter") : List.of(".out")) {
             platform.createTopic(applicationId + output, 6, Map.of());
         }
         if (topology) {
             SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
             Map<String, String> names = Map.of("survey-responses", INPUT, "ticket-events", TICKETS, "touchpoints",
-                    TOUCHPOINT_EVENTS, "survey-aggregates", applicationId + ".aggregates", "alerts",
-                    applicationId + ".alerts", "dead-letter", applicationId + ".dead-letter");
+                    TOUCHPOINT_EVENTS, "survey-aggregates", applicationId + ".aggregates", "ticket-aggregates",
+                    applicationId + ".ticket-aggregates", "friction-aggregates", applicationId + ".friction-aggregates",
+                    "alerts", applicationId + ".alerts", "dead-letter", applicationId + ".dead-letter");
             Topics topics = Topics.create(registry, Map.of("schema.registry.url", platform.schemaRegistryUrl()),
                     names);
             KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics,

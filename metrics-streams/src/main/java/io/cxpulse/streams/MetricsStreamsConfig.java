@@ -68,8 +68,9 @@ import org.apache.kafka.common.config.ConfigException;
  * topics.create               true                 create the output topics at start
  * topics.partitions           6
  * topic.survey-responses      cx.survey-responses.v1   (likewise topic.survey-aggregates,
- *                                                  topic.ticket-events, topic.touchpoints, topic.alerts,
- *                                                  topic.dead-letter)
+ *                                                  topic.ticket-events, topic.ticket-aggregates,
+ *                                                  topic.touchpoints, topic.friction-aggregates,
+ *                                                  topic.alerts, topic.dead-letter)
  * kafka.*                     kafka.bootstrap.servers=127.0.0.1:9092; any Streams or client setting
  * schema.registry.*           schema.registry.url=http://127.0.0.1:8081; Confluent client settings
  * </pre>
@@ -125,7 +126,9 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("topic.survey-responses", Topics.SURVEY_RESPONSES);
         defaults.put("topic.survey-aggregates", Topics.SURVEY_AGGREGATES);
         defaults.put("topic.ticket-events", Topics.TICKET_EVENTS);
+        defaults.put("topic.ticket-aggregates", Topics.TICKET_AGGREGATES);
         defaults.put("topic.touchpoints", Topics.TOUCHPOINTS);
+        defaults.put("topic.friction-aggregates", Topics.FRICTION_AGGREGATES);
         defaults.put("topic.alerts", Topics.ALERTS);
         defaults.put("topic.dead-letter", Topics.DEAD_LETTERS);
         defaults.put("kafka.bootstrap.servers", "127.0.0.1:9092");

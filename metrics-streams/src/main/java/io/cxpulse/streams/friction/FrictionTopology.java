@@ -3,6 +3,8 @@ package io.cxpulse.streams.friction;
 import java.time.Duration;
 import java.util.Map;
 
+import io.cxpulse.avro.CxAlert;
+import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
@@ -17,6 +19,7 @@ import io.cxpulse.streams.MinuteCombiner;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -39,7 +42,8 @@ import org.apache.kafka.streams.state.Stores;
  *      is joined on arrival and kept for the grace period, for touchpoints before it that arrive later
  *   -> friction-combine [friction-pending-counts]: summed per touchpoint and minute, sent on every 100 ms
  *   -> friction-by-touchpoint (repartition)
- *   -> friction-windows [friction-buckets-1m, friction-buckets-1h, friction-alerts] -> cx.alerts.v1
+ *   -> friction-windows [friction-buckets-1m, friction-buckets-1h, friction-alerts]
+ *   -> cx.friction-aggregates.v1 | cx.alerts.v1
  * </pre>
  * The survey and touchpoint topics must have the same number of partitions, since both are read by customerId
  * into one task (the application checks this at start).
@@ -119,7 +123,7 @@ public final class FrictionTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
                 .mapValues(at -> (CustomerSignal) new CustomerSignal.Opened(at), Named.as("friction-contacts"));
 
-        touches.merge(scores, Named.as("friction-touches-and-scores"))
+        KStream<String, SpecificRecord> out = touches.merge(scores, Named.as("friction-touches-and-scores"))
                 .merge(openings, Named.as("friction-signals"))
                 .process(() -> new FrictionJoin(settings, observer), Named.as(FrictionJoin.NAME),
                         FrictionJoin.HISTORY_STORE)
@@ -129,7 +133,15 @@ public final class FrictionTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(new FrictionBucketSerde()))
                 .process(() -> FrictionWindows.processor(settings, observer), Named.as(FrictionWindows.NAME),
                         FrictionWindows.store(Bucket.MINUTE), FrictionWindows.store(Bucket.HOUR),
-                        FrictionWindows.ALERT_STORE)
+                        FrictionWindows.ALERT_STORE);
+        Map<String, KStream<String, SpecificRecord>> outputs = out.split(Named.as("friction-out-"))
+                .branch((key, value) -> value instanceof CxAlert, Branched.as("alerts"))
+                .defaultBranch(Branched.as("aggregates"));
+        outputs.get("friction-out-alerts").mapValues(value -> (CxAlert) value, Named.as("friction-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced().withName("friction-alerts-sink"));
+        outputs.get("friction-out-aggregates")
+                .mapValues(value -> (FrictionAggregate) value, Named.as("friction-aggregates"))
+                .to(topics.frictionAggregates().name(), topics.frictionAggregates().produced()
+                        .withName("friction-aggregates-sink"));
     }
 }

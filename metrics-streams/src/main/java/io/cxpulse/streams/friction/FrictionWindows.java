@@ -3,17 +3,21 @@ package io.cxpulse.streams.friction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 import io.cxpulse.avro.AlertKind;
 import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.CxAlert;
+import io.cxpulse.avro.FrictionAggregate;
+import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.survey.DetractorAlertRule.Evaluation;
 import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,11 +25,12 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The friction counts of each touchpoint (the key) in minute and hour buckets of event time; the rolling windows
- * of the touchpoints that changed are reported to the observer, and each touchpoint's 1h friction rate is
+ * of the touchpoints that changed are reported to the observer and sent on as {@link FrictionAggregate}s (keyed
+ * {@code CHANNEL|step|window}), and each touchpoint's 1h friction rate is
  * compared with its rate over the 7 days before that hour: an alert opens when it is {@code alerts.openZ}
  * standard errors above, with at least {@code alerts.minResponses} events, and resolves at {@code resolveZ}.
  */
-final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, CxAlert> {
+final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, SpecificRecord> {
     static final String NAME = "friction-windows";
     /** Open friction alerts by touchpoint key; its name is part of the app's contract. */
     static final String ALERT_STORE = "friction-alerts";
@@ -46,14 +51,14 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, CxA
         return bucket == Bucket.MINUTE ? "friction-buckets-1m" : "friction-buckets-1h";
     }
 
-    static BucketWindows<FrictionBucket, CxAlert> processor(FrictionSettings settings, FrictionObserver observer) {
+    static BucketWindows<FrictionBucket, SpecificRecord> processor(FrictionSettings settings, FrictionObserver observer) {
         return new BucketWindows<>(Map.of(Bucket.MINUTE, store(Bucket.MINUTE), Bucket.HOUR, store(Bucket.HOUR)),
                 FrictionBucket::empty, key -> Touchpoint.parse(key) != null, settings.emitInterval(),
                 new FrictionWindows(settings, observer));
     }
 
     @Override
-    public void begin(String task, long streamTime, ProcessorContext<String, CxAlert> context) {
+    public void begin(String task, long streamTime, ProcessorContext<String, SpecificRecord> context) {
         if (hours == null) {
             hours = context.getStateStore(store(Bucket.HOUR));
             alerts = context.getStateStore(ALERT_STORE);
@@ -64,9 +69,11 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, CxA
 
     @Override
     public void sum(String key, RollingWindow window, long end, FrictionBucket sum,
-            ProcessorContext<String, CxAlert> context) {
+            ProcessorContext<String, SpecificRecord> context) {
         Touchpoint touchpoint = Touchpoint.parse(key);
         observer.window(context.taskId().toString(), touchpoint, window, end, sum);
+        context.forward(new Record<>(key + "|" + window.label(), aggregate(touchpoint, window, end, sum, context),
+                streamTime));
         if (window != RollingWindow.HOUR_1) {
             return;
         }
@@ -89,8 +96,28 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, CxA
         }
     }
 
+    private FrictionAggregate aggregate(Touchpoint touchpoint, RollingWindow window, long end, FrictionBucket sum,
+            ProcessorContext<String, SpecificRecord> context) {
+        Map<String, Long> signals = new LinkedHashMap<>();
+        for (FrictionSignal signal : FrictionBucket.SIGNALS) {
+            signals.put(signal.name(), sum.signal(signal));
+        }
+        return FrictionAggregate.newBuilder().setTouchpoint(touchpoint.step()).setChannel(touchpoint.channelLabel())
+                .setWindow(window.label()).setWindowStart(Instant.ofEpochMilli(end - window.length().toMillis()))
+                .setWindowEnd(Instant.ofEpochMilli(end)).setEvents(sum.events()).setCompleted(sum.completed())
+                .setFailed(sum.failed()).setAbandoned(sum.abandoned()).setWithFriction(sum.withFriction())
+                .setFrictionRate(sum.frictionRate()).setSignals(signals)
+                .setMedianDurationSeconds(sum.medianDurationSeconds()).setChannelSwitches(sum.channelSwitches())
+                .setRepeatedContacts(sum.repeatedContacts()).setRepeatedInputJourneys(sum.repeatedInputJourneys())
+                .setFrictionResponses(sum.frictionResponses()).setFrictionDetractors(sum.frictionDetractors())
+                .setCleanResponses(sum.cleanResponses()).setCleanDetractors(sum.cleanDetractors())
+                .setDetractorLift(sum.detractorLift()).setLiftZ(sum.liftZ())
+                .setLiftSignificant(sum.liftSignificant(settings.liftMinResponses(), settings.liftZ()))
+                .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
+    }
+
     private static CxAlert alert(String id, Touchpoint touchpoint, AlertState state, Evaluation evaluation,
-            long start, long end, ProcessorContext<String, CxAlert> context) {
+            long start, long end, ProcessorContext<String, SpecificRecord> context) {
         Map<String, String> dimension = new HashMap<>();
         dimension.put("touchpoint", touchpoint.step());
         dimension.put("channel", touchpoint.channelLabel());

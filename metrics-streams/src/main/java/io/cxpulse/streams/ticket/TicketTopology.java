@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ticket topology: ticket events in; deduplicated, built into per-ticket state, settled into durations when
- * they are final, bucketed by cell; dead letters and first-response alerts out. Adds to a {@link StreamsBuilder} and
+ * they are final, bucketed by cell; aggregates, dead letters and first-response alerts out. Adds to a {@link StreamsBuilder} and
  * does no I/O.
  *
  * <pre>
@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  *   -> ticket-lifecycle [ticket-lifecycles, ticket-due, ticket-awaiting]: per-ticket state; final durations keyed
  *      by cell (CHANNEL|PRIORITY|=queue) | IMPOSSIBLE_SEQUENCE dead letters | first-response alerts
  *   -> ticket-by-cell (repartition: each cell's buckets live in one task)
- *   -> ticket-windows [ticket-durations-1m, ticket-durations-1h]
+ *   -> ticket-windows [ticket-durations-1m, ticket-durations-1h] -> cx.ticket-aggregates.v1
  * </pre>
  */
 public final class TicketTopology {
@@ -102,7 +102,9 @@ public final class TicketTopology {
                 .repartition(Repartitioned.<String, TicketBucket>as("ticket-by-cell")
                         .withKeySerde(Serdes.String()).withValueSerde(new TicketBucketSerde()))
                 .process(() -> TicketWindows.processor(settings, observer), Named.as(TicketWindows.NAME),
-                        TicketWindows.store(Bucket.MINUTE), TicketWindows.store(Bucket.HOUR));
+                        TicketWindows.store(Bucket.MINUTE), TicketWindows.store(Bucket.HOUR))
+                .to(topics.ticketAggregates().name(), topics.ticketAggregates().produced()
+                        .withName("ticket-aggregates-sink"));
         return routes.get("ticket-fresh").mapValues(value -> ((Fresh<TicketEvent>) value).event(),
                 Named.as("ticket-fresh-events"));
     }

@@ -1,17 +1,22 @@
 package io.cxpulse.streams.ticket;
 
+import java.time.Instant;
 import java.util.Map;
 
+import io.cxpulse.avro.DurationFigures;
+import io.cxpulse.avro.TicketAggregate;
 import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The ticket durations of each cell (the key) in minute and hour buckets of event time, each one-duration bucket
  * that {@link TicketStates} sends added at the time of the event that completed it; the rolling windows of the
- * cells that changed are reported to the observer.
+ * cells that changed are reported to the observer and sent on as {@link TicketAggregate}s, keyed
+ * {@code cell|window}.
  */
 final class TicketWindows {
     static final String NAME = "ticket-windows";
@@ -24,19 +29,25 @@ final class TicketWindows {
         return bucket == Bucket.MINUTE ? "ticket-durations-1m" : "ticket-durations-1h";
     }
 
-    static BucketWindows<TicketBucket, Void> processor(TicketSettings settings, TicketObserver observer) {
+    static BucketWindows<TicketBucket, TicketAggregate> processor(TicketSettings settings, TicketObserver observer) {
         return new BucketWindows<>(Map.of(Bucket.MINUTE, store(Bucket.MINUTE), Bucket.HOUR, store(Bucket.HOUR)),
                 TicketBucket::empty, key -> TicketCell.parse(key) != null, settings.emitInterval(),
                 new BucketWindows.Emitter<>() {
+                    private long streamTime;
+
                     @Override
-                    public void begin(String task, long streamTime, ProcessorContext<String, Void> context) {
+                    public void begin(String task, long streamTime, ProcessorContext<String, TicketAggregate> context) {
+                        this.streamTime = streamTime;
                         observer.streamTime(task, streamTime);
                     }
 
                     @Override
                     public void sum(String key, RollingWindow window, long end, TicketBucket sum,
-                            ProcessorContext<String, Void> context) {
-                        observer.window(context.taskId().toString(), TicketCell.parse(key), window, end, sum);
+                            ProcessorContext<String, TicketAggregate> context) {
+                        TicketCell cell = TicketCell.parse(key);
+                        observer.window(context.taskId().toString(), cell, window, end, sum);
+                        context.forward(new Record<>(key + "|" + window.label(),
+                                aggregate(cell, window, end, sum, context.currentSystemTimeMs()), streamTime));
                     }
 
                     @Override
@@ -44,5 +55,23 @@ final class TicketWindows {
                         observer.closed(task);
                     }
                 });
+    }
+
+    static TicketAggregate aggregate(TicketCell cell, RollingWindow window, long end, TicketBucket sum, long now) {
+        return TicketAggregate.newBuilder().setChannel(cell.channel()).setPriority(cell.priority())
+                .setQueue(cell.queue()).setWindow(window.label())
+                .setWindowStart(Instant.ofEpochMilli(end - window.length().toMillis()))
+                .setWindowEnd(Instant.ofEpochMilli(end)).setFirstResponse(figures(sum.firstResponse()))
+                .setFirstResolution(figures(sum.firstResolution())).setFullResolution(figures(sum.fullResolution()))
+                .setResolved(sum.resolved()).setReopened(sum.reopened()).setOneTouch(sum.oneTouch())
+                .setReopenRate(sum.reopenRate()).setOneTouchRate(sum.oneTouchRate())
+                .setEmittedAt(Instant.ofEpochMilli(now)).build();
+    }
+
+    /** How many durations a sketch holds, and its p50, p90 and p99 in seconds (null when it holds none). */
+    static DurationFigures figures(DurationSketch sketch) {
+        long n = sketch.count();
+        return new DurationFigures(n, n == 0 ? null : sketch.quantileSeconds(0.5),
+                n == 0 ? null : sketch.quantileSeconds(0.9), n == 0 ? null : sketch.quantileSeconds(0.99));
     }
 }

@@ -2,6 +2,7 @@ package io.cxpulse.streams.friction;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetter;
+import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.SurveyMetric;
@@ -51,6 +53,8 @@ final class FrictionDriver implements AutoCloseable {
     private final TestInputTopic<String, SurveyResponse> responses;
     private final TestInputTopic<String, TicketEvent> tickets;
     private final TestOutputTopic<String, CxAlert> alerts;
+    private final TestOutputTopic<String, FrictionAggregate> aggregates;
+    private final Map<String, FrictionAggregate> latestAggregates = new HashMap<>();
     private final TestOutputTopic<String, DeadLetter> deadLetters;
 
     FrictionDriver(LocalPlatform platform, FrictionSettings settings) {
@@ -71,6 +75,8 @@ final class FrictionDriver implements AutoCloseable {
                 new AvroSerializer<>(registry, serde, false));
         alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
                 topics.alerts().valueSerde().deserializer());
+        aggregates = driver.createOutputTopic(Topics.FRICTION_AGGREGATES, new StringDeserializer(),
+                topics.frictionAggregates().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
                 topics.deadLetters().valueSerde().deserializer());
     }
@@ -122,6 +128,13 @@ final class FrictionDriver implements AutoCloseable {
     List<CxAlert> alerts() {
         tick();
         return alerts.readValuesToList();
+    }
+
+    /** The latest aggregate of each key ({@code CHANNEL|step|window}) written so far, after a tick. */
+    Map<String, FrictionAggregate> aggregates() {
+        tick();
+        latestAggregates.putAll(aggregates.readKeyValuesToMap());
+        return latestAggregates;
     }
 
     List<DeadLetter> deadLetters() {

@@ -17,6 +17,7 @@ import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
@@ -60,6 +61,21 @@ class FrictionTopologyTest {
             assertThat(hour.medianDurationSeconds()).isCloseTo(2.0, withinPercentage(1));
             assertThat(friction.window(Channel.MOBILE_APP, PAYMENT, RollingWindow.HOUR_1, at("10:05")).frictionRate())
                     .isEqualTo(0.0);
+
+            // the same figures on cx.friction-aggregates.v1, for the 1h window ending at stream time (10:04)
+            FrictionAggregate aggregate = friction.aggregates().get("WEB|" + PAYMENT + "|1h");
+            assertThat(List.of(aggregate.getEvents(), aggregate.getCompleted(), aggregate.getFailed(),
+                    aggregate.getAbandoned(), aggregate.getWithFriction())).containsExactly(4L, 2L, 1L, 1L, 3L);
+            assertThat(aggregate.getFrictionRate()).isEqualTo(0.75);
+            assertThat(aggregate.getSignals()).containsEntry("ERROR", 1L).containsEntry("RETRY", 1L)
+                    .containsEntry("LONG_WAIT", 1L).containsEntry("DEAD_END", 0L);
+            assertThat(aggregate.getMedianDurationSeconds()).isCloseTo(2.0, withinPercentage(1));
+            assertThat(List.of(aggregate.getTouchpoint(), aggregate.getChannel(), aggregate.getWindow()))
+                    .containsExactly(PAYMENT, "WEB", "1h");
+            long end = RollingWindow.HOUR_1.end(at("10:04").toEpochMilli());
+            assertThat(aggregate.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(end));
+            assertThat(aggregate.getWindowStart()).isEqualTo(Instant.ofEpochMilli(end).minus(Duration.ofHours(1)));
+            assertThat(friction.aggregates().get("MOBILE_APP|" + PAYMENT + "|24h").getEvents()).isEqualTo(1);
         }
     }
 
@@ -180,6 +196,14 @@ class FrictionTopologyTest {
             // everyone passed plan.compare cleanly: no lift there
             assertThat(compare.cleanResponses()).isEqualTo(20);
             assertThat(compare.detractorLift()).isNull();
+
+            FrictionAggregate aggregate = friction.aggregates().get("WEB|" + PAYMENT + "|24h");
+            assertThat(List.of(aggregate.getFrictionResponses(), aggregate.getFrictionDetractors(),
+                    aggregate.getCleanResponses(), aggregate.getCleanDetractors())).containsExactly(10L, 6L, 10L, 1L);
+            assertThat(aggregate.getDetractorLift()).isCloseTo(0.5, within(1e-12));
+            assertThat(aggregate.getLiftZ()).isCloseTo(2.3440, within(1e-4));
+            assertThat(aggregate.getLiftSignificant()).isTrue();
+            assertThat(friction.aggregates().get("WEB|plan.compare|24h").getDetractorLift()).isNull();
         }
     }
 

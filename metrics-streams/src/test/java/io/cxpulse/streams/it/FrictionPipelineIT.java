@@ -17,10 +17,16 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.platform.junit.TopicReader;
+import io.cxpulse.schemas.registry.SchemaRegistryClient;
+import io.cxpulse.schemas.serde.AvroDeserializer;
 import io.cxpulse.streams.MetricsStreamsApp;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -121,6 +127,20 @@ class FrictionPipelineIT {
                 assertThat(byLift.path("items").get(0).path("touchpoint").asText()).isEqualTo("checkout.payment");
                 assertThat(byLift.path("items").get(0).path("liftSignificant").asBoolean()).isTrue();
             });
+            // the same figures on the friction aggregates topic
+            String key = "WEB|checkout.payment|24h";
+            Expected atPayment = expected.get("checkout.payment");
+            AvroDeserializer<FrictionAggregate> aggregates = new AvroDeserializer<>(
+                    SchemaRegistryClient.forUrl(platform.schemaRegistryUrl()), FrictionAggregate.class);
+            FrictionAggregate aggregate = TopicReader.read(platform.bootstrapServers(),
+                            pipeline.topic("friction-aggregates"), new StringDeserializer(), aggregates,
+                            records -> records.stream().anyMatch(record -> complete(record, key, atPayment)))
+                    .stream().filter(record -> complete(record, key, atPayment)).findFirst().orElseThrow().value();
+            assertThat(aggregate.getWithFriction()).isEqualTo(atPayment.withFriction);
+            assertThat(aggregate.getFrictionDetractors()).isEqualTo(atPayment.frictionDetractors);
+            assertThat(aggregate.getDetractorLift()).isCloseTo(atPayment.lift(), within(1e-9));
+            assertThat(aggregate.getLiftSignificant()).isTrue();
+
             JsonNode byRate = pipeline.get(app, "/v1/friction/top?window=24h&at=" + now).path("body");
             double payment = expected.get("checkout.payment").frictionRate();
             String first = payment >= expected.get("plan.compare").frictionRate() ? "checkout.payment" : "plan.compare";
@@ -134,6 +154,13 @@ class FrictionPipelineIT {
             assertThat(pipeline.metrics(app)).contains("cx_touchpoint_events_total{channel=\"WEB\",outcome=\"FAILED\","
                     + "touchpoint=\"checkout.payment\"}");
         }
+    }
+
+    /** Whether {@code record} is {@code key}'s aggregate with every response sent counted. */
+    private static boolean complete(ConsumerRecord<String, FrictionAggregate> record, String key, Expected expected) {
+        return record.key().equals(key) && record.value().getFrictionResponses() == expected.frictionResponses
+                && record.value().getCleanResponses() == expected.cleanResponses
+                && record.value().getEvents() == expected.events;
     }
 
     private static Map<String, Object> touchpoint(String customer, String step, boolean friction, Instant at) {

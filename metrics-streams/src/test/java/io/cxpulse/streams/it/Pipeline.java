@@ -79,6 +79,8 @@ final class Pipeline implements AutoCloseable {
         settings.put("topic.survey-aggregates", "it.survey-aggregates." + suffix);
         settings.put("topic.ticket-events", "it.ticket-events." + suffix);
         settings.put("topic.touchpoints", "it.touchpoints." + suffix);
+        settings.put("topic.ticket-aggregates", "it.ticket-aggregates." + suffix);
+        settings.put("topic.friction-aggregates", "it.friction-aggregates." + suffix);
         settings.put("friction.emit.interval", "PT0.2S");
         settings.put("ticket.emit.interval", "PT0.2S");
         settings.put("ticket.settle.interval", "PT0.2S");
@@ -91,7 +93,8 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * This pipeline's name for a topic: survey-responses, survey-aggregates, ticket-events, alerts or dead-letter.
+     * This pipeline's name for a topic: survey-responses, survey-aggregates, ticket-events, ticket-aggregates,
+     * touchpoints, friction-aggregates, alerts or dead-letter.
      */
     String topic(String name) {
         return "it." + name + "." + suffix;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,13 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.TicketAggregate;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
 import io.cxpulse.platform.junit.TopicReader;
@@ -30,6 +33,7 @@ import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroDeserializer;
 import io.cxpulse.streams.MetricsStreamsApp;
 
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -86,6 +90,26 @@ class TicketPipelineIT {
                     JsonNode answer = pipeline.get(app, "/v1/response-times?window=24h&at=" + now + slice.getKey());
                     assertAgrees(answer, expected, slice.getKey());
                 }
+            });
+
+            // every cell's 24h aggregate on the ticket aggregates topic counts its tickets, with its reopened ones
+            Map<String, List<Ticket>> cells = tickets.stream().collect(Collectors.groupingBy(ticket -> ticket.channel()
+                    + "|" + ticket.priority() + "|" + (ticket.queue() == null ? "" : "=" + ticket.queue()) + "|24h"));
+            AvroDeserializer<TicketAggregate> aggregates = new AvroDeserializer<>(
+                    SchemaRegistryClient.forUrl(platform.schemaRegistryUrl()), TicketAggregate.class);
+            Map<String, TicketAggregate> latest = new HashMap<>();
+            TopicReader.read(platform.bootstrapServers(), pipeline.topic("ticket-aggregates"), new StringDeserializer(),
+                    aggregates, records -> {
+                        records.forEach(record -> latest.put(record.key(), record.value()));
+                        return cells.keySet().stream().allMatch(cell -> latest.containsKey(cell)
+                                && latest.get(cell).getResolved() == cells.get(cell).size());
+                    });
+            cells.forEach((cell, inCell) -> {
+                assertThat(latest.get(cell)).as(cell).isNotNull();
+                assertThat(latest.get(cell).getResolved()).as(cell).isEqualTo(inCell.size());
+                assertThat(latest.get(cell).getReopened()).as(cell)
+                        .isEqualTo(inCell.stream().filter(Ticket::reopened).count());
+                assertThat(latest.get(cell).getFirstResponse().getN()).as(cell).isEqualTo(inCell.size());
             });
 
             AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(

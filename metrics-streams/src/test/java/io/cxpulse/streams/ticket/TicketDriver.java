@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.TicketAggregate;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
@@ -46,6 +48,8 @@ final class TicketDriver implements AutoCloseable {
     private final AvroSerializer<TicketEvent> values;
     private final TestInputTopic<String, TicketEvent> events;
     private final TestOutputTopic<String, CxAlert> alerts;
+    private final TestOutputTopic<String, TicketAggregate> aggregates;
+    private final Map<String, TicketAggregate> latestAggregates = new HashMap<>();
     private final TestOutputTopic<String, DeadLetter> deadLetters;
     final Recorder observer = new Recorder();
 
@@ -61,6 +65,8 @@ final class TicketDriver implements AutoCloseable {
         events = driver.createInputTopic(Topics.TICKET_EVENTS, new StringSerializer(), values);
         alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
                 topics.alerts().valueSerde().deserializer());
+        aggregates = driver.createOutputTopic(Topics.TICKET_AGGREGATES, new StringDeserializer(),
+                topics.ticketAggregates().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
                 topics.deadLetters().valueSerde().deserializer());
     }
@@ -111,6 +117,13 @@ final class TicketDriver implements AutoCloseable {
     /** Lets wall-clock time pass, so that due tickets settle and windows emit. */
     void tick() {
         driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+
+    /** The latest aggregate of each key ({@code cell|window}) written so far, after a tick. */
+    Map<String, TicketAggregate> aggregates() {
+        tick();
+        latestAggregates.putAll(aggregates.readKeyValuesToMap());
+        return latestAggregates;
     }
 
     List<CxAlert> alerts() {

@@ -9,14 +9,18 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import io.cxpulse.avro.AlertKind;
 import io.cxpulse.avro.AlertState;
+import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.avro.DurationFigures;
+import io.cxpulse.avro.TicketAggregate;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
@@ -54,6 +58,24 @@ class TicketTopologyTest {
             assertThat(day.fullResolution().quantileSeconds(0.5)).isCloseTo(5 * 3600, withinPercentage(1));
             assertThat(List.of(day.resolved(), day.reopened(), day.oneTouch())).containsExactly(1L, 1L, 0L);
             assertThat(tickets.deadLetters()).isEmpty();
+
+            // the same figures on cx.ticket-aggregates.v1, for the 24h window ending at stream time
+            TicketAggregate aggregate = tickets.aggregates().get("CHAT|NORMAL|=billing|24h");
+            assertThat(List.<Object>of(aggregate.getChannel(), aggregate.getPriority(), aggregate.getQueue(),
+                    aggregate.getWindow())).containsExactly(Channel.CHAT, TicketPriority.NORMAL, "billing", "24h");
+            assertThat(aggregate.getWindowEnd())
+                    .isEqualTo(Instant.ofEpochMilli(RollingWindow.DAY_1.end(at("16:01").toEpochMilli())));
+            assertThat(List.of(aggregate.getFirstResponse().getN(), aggregate.getFirstResolution().getN(),
+                    aggregate.getFullResolution().getN())).containsExactly(1L, 1L, 1L);
+            assertThat(aggregate.getFirstResponse().getP50()).isCloseTo(30 * 60, withinPercentage(1));
+            assertThat(aggregate.getFirstResolution().getP99()).isCloseTo(2 * 3600, withinPercentage(1));
+            assertThat(aggregate.getFullResolution().getP90()).isCloseTo(5 * 3600, withinPercentage(1));
+            assertThat(List.of(aggregate.getResolved(), aggregate.getReopened(), aggregate.getOneTouch()))
+                    .containsExactly(1L, 1L, 0L);
+            assertThat(List.of(aggregate.getReopenRate(), aggregate.getOneTouchRate())).containsExactly(1.0, 0.0);
+            // no durations, no quantiles
+            assertThat(TicketWindows.figures(DurationSketch.empty()))
+                    .isEqualTo(new DurationFigures(0L, null, null, null));
         }
     }
 
@@ -99,6 +121,9 @@ class TicketTopologyTest {
             assertThat(hourOfTheFirst.fullResolution().count()).isZero();
             assertThat(hourOfTheFirst.resolved()).isZero();
             assertThat(tickets.observer.settled.stream().filter(TicketLifecycle.Settled::supersedes)).hasSize(1);
+            TicketAggregate aggregate = tickets.aggregates().get("CHAT|NORMAL|=billing|24h");
+            assertThat(aggregate.getFullResolution().getN()).isEqualTo(1);
+            assertThat(aggregate.getFullResolution().getP50()).isCloseTo(5 * 3600, withinPercentage(1));
         }
     }
 
