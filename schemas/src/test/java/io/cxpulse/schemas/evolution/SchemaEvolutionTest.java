@@ -15,7 +15,8 @@ class SchemaEvolutionTest {
     void shouldKeepEveryIssueNamedTypeReleased() {
         assertThat(ReleasedSchemas.all()).extracting(Schema::getFullName).containsExactlyInAnyOrder(
                 "io.cxpulse.avro.CxAlert", "io.cxpulse.avro.DeadLetter", "io.cxpulse.avro.SurveyResponse",
-                "io.cxpulse.avro.TicketEvent", "io.cxpulse.avro.TouchpointEvent", "io.cxpulse.avro.SurveyAggregate");
+                "io.cxpulse.avro.TicketEvent", "io.cxpulse.avro.TouchpointEvent", "io.cxpulse.avro.SurveyAggregate",
+                "io.cxpulse.avro.TicketAggregate", "io.cxpulse.avro.FrictionAggregate");
     }
 
     @Test
