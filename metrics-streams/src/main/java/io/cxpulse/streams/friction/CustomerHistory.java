@@ -26,19 +26,16 @@ import io.cxpulse.avro.TouchpointEvent;
  *       whichever of the two arrives first;</li>
  *   <li>repeated input: a journey with REPEATED_INPUT at a touchpoint, counted once per journey and touchpoint;</li>
  *   <li>for an NPS response: each touchpoint visited in the retention before it, and whether the customer met
- *       friction there. A response is joined when it arrives and kept for the grace period; a touchpoint that
- *       arrives later but is timestamped before it is then joined to it too (a touchpoint it had not counted at,
- *       or one it had counted as passed cleanly and now met friction at, which moves it between the groups). So
- *       the counts do not depend on the order in which a response and the touchpoints before it arrive.</li>
+ *       friction there; a touchpoint that arrives after a {@link KeptResponses kept} response but is timestamped
+ *       before it is joined to it too (at a touchpoint it had not counted at, or as a move from the clean group
+ *       to the friction group), so the counts do not depend on the order in which they arrive.</li>
  * </ul>
  * Mutable; not thread-safe.
  */
 public final class CustomerHistory {
-    /** Version 2 added the kept responses; version 1 histories are read with none. */
-    private static final int STATE_VERSION = 2;
+    private static final int STATE_VERSION = 1;
     private final List<Visit> visits = new ArrayList<>();
     private final List<Long> contacts = new ArrayList<>();
-    private final List<Kept> responses = new ArrayList<>();
 
     /** A touchpoint visit as the history keeps it. */
     record Visit(String touchpoint, Channel channel, long at, String journeyId, boolean friction, boolean failed,
@@ -46,10 +43,6 @@ public final class CustomerHistory {
         Visit credit() {
             return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, true);
         }
-    }
-
-    /** An NPS response kept for late touchpoints before it: its time and whether it is a detractor's. */
-    record Kept(long at, boolean detractor) {
     }
 
     /** A count for a touchpoint at a time, as the history finds it. */
@@ -62,12 +55,13 @@ public final class CustomerHistory {
     }
 
     /**
-     * Adds a touchpoint event and returns what it makes countable: the event itself, and any channel switch,
-     * repeated input or repeated contact it completes.
+     * Adds a touchpoint event and returns what it makes countable: the event itself, any channel switch, repeated
+     * input or repeated contact it completes, and its joins to the {@code responses} after it.
      *
-     * @param retention how long, in milliseconds, a failure waits for a repeated contact
+     * @param retention how long, in milliseconds, a failure waits for a repeated contact and a response looks back
+     * @param responses the customer's kept responses
      */
-    public List<Found> touch(TouchpointEvent event, long retention) {
+    public List<Found> touch(TouchpointEvent event, long retention, List<KeptResponses.Kept> responses) {
         List<Found> found = new ArrayList<>();
         Touchpoint touchpoint = new Touchpoint(event.getChannel(), event.getTouchpoint());
         String key = touchpoint.key();
@@ -105,7 +99,7 @@ public final class CustomerHistory {
         if (isContactChannel(event.getChannel())) {
             found.addAll(contact(at, retention));
         }
-        joinLate(key, at, FrictionBucket.hasFriction(event), retention, found);
+        joinLate(key, at, FrictionBucket.hasFriction(event), retention, responses, found);
         visits.add(new Visit(key, event.getChannel(), at, journey, FrictionBucket.hasFriction(event), failed,
                 repeatedInput, credited));
         return found;
@@ -126,25 +120,24 @@ public final class CustomerHistory {
     }
 
     /**
-     * Joins an NPS response at {@code at} to the touchpoints visited in the {@code retention} before it (one count
-     * each, in the group that met friction there or the one that passed cleanly, at the response's time) and keeps
-     * it, for touchpoints before it that arrive later.
+     * Joins an NPS response at {@code at} to the touchpoints visited in the {@code retention} before it: one count
+     * each, in the group that met friction there or the one that passed cleanly, at the response's time.
      */
     public List<Found> respond(long at, boolean detractor, long retention) {
         List<Found> found = new ArrayList<>();
         before(at, retention).forEach((touchpoint, friction) -> found.add(new Found(touchpoint,
                 FrictionBucket.response(friction, detractor), at)));
-        responses.add(new Kept(at, detractor));
         return found;
     }
 
     /**
-     * What a new visit changes for the kept responses after it (within {@code retention}): a response that had
-     * not counted at the visit's touchpoint counts there now; one that had counted there as passed cleanly moves
-     * to the group that met friction, if the visit met friction. Call before the visit is added.
+     * What a new visit changes for the responses after it (within {@code retention}): a response that had not
+     * counted at the visit's touchpoint counts there now; one that had counted there as passed cleanly moves to
+     * the group that met friction, if the visit met friction. Called before the visit is added.
      */
-    private void joinLate(String touchpoint, long at, boolean friction, long retention, List<Found> found) {
-        for (Kept response : responses) {
+    private void joinLate(String touchpoint, long at, boolean friction, long retention,
+            List<KeptResponses.Kept> responses, List<Found> found) {
+        for (KeptResponses.Kept response : responses) {
             if (at > response.at() || at <= response.at() - retention) {
                 continue;
             }
@@ -182,14 +175,12 @@ public final class CustomerHistory {
     }
 
     /**
-     * Forgets visits and contacts older than {@code oldest} and responses older than {@code keptSince} (no
-     * touchpoint before them can still arrive in time), then the oldest visits and contacts beyond
-     * {@code maxVisits} and {@code maxContacts}.
+     * Forgets visits and contacts older than {@code oldest}, then the oldest ones beyond {@code maxVisits} and
+     * {@code maxContacts}.
      */
-    public void prune(long oldest, long keptSince, int maxVisits, int maxContacts) {
+    public void prune(long oldest, int maxVisits, int maxContacts) {
         visits.removeIf(visit -> visit.at() < oldest);
         contacts.removeIf(time -> time < oldest);
-        responses.removeIf(response -> response.at() < keptSince);
         if (visits.size() > maxVisits) {
             visits.sort((a, b) -> Long.compare(a.at(), b.at()));
             visits.subList(0, visits.size() - maxVisits).clear();
@@ -201,16 +192,10 @@ public final class CustomerHistory {
     }
 
     public boolean isEmpty() {
-        return visits.isEmpty() && contacts.isEmpty() && responses.isEmpty();
+        return visits.isEmpty() && contacts.isEmpty();
     }
 
-    /** Whether the history holds nothing but responses before {@code keptSince}, which nothing can reach. */
-    public boolean isSpentBy(long keptSince) {
-        return visits.isEmpty() && contacts.isEmpty()
-                && responses.stream().allMatch(response -> response.at() < keptSince);
-    }
-
-    /** The time of the latest visit, contact or kept response, or Long.MIN_VALUE. */
+    /** The time of the latest visit or contact, or Long.MIN_VALUE. */
     public long latest() {
         long latest = Long.MIN_VALUE;
         for (Visit visit : visits) {
@@ -219,9 +204,6 @@ public final class CustomerHistory {
         for (long contact : contacts) {
             latest = Math.max(latest, contact);
         }
-        for (Kept response : responses) {
-            latest = Math.max(latest, response.at());
-        }
         return latest;
     }
 
@@ -229,7 +211,7 @@ public final class CustomerHistory {
         return visits.size();
     }
 
-    /** Writes the history: a version, the visits (channels by name), the contacts, the kept responses. */
+    /** Writes the history: a version, the visits (channels by name), the contacts. */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeByte(STATE_VERSION);
         out.writeInt(visits.size());
@@ -245,16 +227,11 @@ public final class CustomerHistory {
         for (long contact : contacts) {
             out.writeLong(contact);
         }
-        out.writeInt(responses.size());
-        for (Kept response : responses) {
-            out.writeLong(response.at());
-            out.writeBoolean(response.detractor());
-        }
     }
 
     static CustomerHistory readFrom(DataInputStream in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != 1 && version != STATE_VERSION) {
+        if (version != STATE_VERSION) {
             throw new IOException("unknown customer history version " + version);
         }
         CustomerHistory history = new CustomerHistory();
@@ -272,10 +249,6 @@ public final class CustomerHistory {
         int contacts = in.readInt();
         for (int i = 0; i < contacts; i++) {
             history.contacts.add(in.readLong());
-        }
-        int responses = version == 1 ? 0 : in.readInt();
-        for (int i = 0; i < responses; i++) {
-            history.responses.add(new Kept(in.readLong(), in.readBoolean()));
         }
         return history;
     }

@@ -22,20 +22,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and repeated contacts it completes, and for each NPS response one response per touchpoint the customer visited
  * in the history window before it, in the group that met friction there or the group that passed cleanly.
  *
- * <p>A response is joined when it arrives and kept for the grace period, so that a touchpoint timestamped before
- * it that arrives later is joined to it too (as a count at a touchpoint it had not reached, or as a move from
- * the clean group to the friction group): the counts do not depend on arrival order within grace.
+ * <p>A response is joined when it arrives and kept for the grace period ({@code friction-kept-responses}, apart
+ * from the history so that a response writes a few bytes, not the whole history), so that a touchpoint
+ * timestamped before it that arrives later is joined to it too (as a count at a touchpoint it had not reached, or
+ * as a move from the clean group to the friction group): the counts do not depend on arrival order within grace.
  */
 final class FrictionJoin implements Processor<String, CustomerSignal, String, FrictionBucket> {
     static final String NAME = "friction-join";
     /** Customer histories by customerId; its name is part of the app's contract. */
     static final String HISTORY_STORE = "friction-customer-history";
+    /** Each customer's responses of the last grace period; its name is part of the app's contract. */
+    static final String KEPT_STORE = "friction-kept-responses";
     private static final int DETRACTOR_MAX = 6;
 
     private final FrictionSettings settings;
     private final FrictionObserver observer;
     private ProcessorContext<String, FrictionBucket> context;
     private KeyValueStore<String, CustomerHistory> histories;
+    private KeyValueStore<String, KeptResponses> kept;
 
     FrictionJoin(FrictionSettings settings, FrictionObserver observer) {
         this.settings = settings;
@@ -46,6 +50,7 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
     public void init(ProcessorContext<String, FrictionBucket> context) {
         this.context = context;
         this.histories = context.getStateStore(HISTORY_STORE);
+        this.kept = context.getStateStore(KEPT_STORE);
         context.schedule(settings.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
 
@@ -57,28 +62,51 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
         }
         long history = settings.history().toMillis();
         CustomerHistory known = histories.get(customer);
-        CustomerHistory customerHistory = known == null ? new CustomerHistory() : known;
-        List<Found> found;
+        KeptResponses responses = kept.get(customer);
         if (record.value() instanceof Response response) {
-            found = customerHistory.respond(response.response().getOccurredAt().toEpochMilli(),
-                    response.response().getScore() <= DETRACTOR_MAX, history);
-        } else if (record.value() instanceof Touch touch) {
-            found = customerHistory.touch(touch.event(), history);
-        } else {
-            found = customerHistory.contact(((Opened) record.value()).at(), history);
+            long at = response.response().getOccurredAt().toEpochMilli();
+            boolean detractor = response.response().getScore() <= DETRACTOR_MAX;
+            if (known != null) {
+                known.respond(at, detractor, history).forEach(this::forward);
+            }
+            responses = responses == null ? new KeptResponses() : responses;
+            responses.add(at, detractor);
+            responses.pruneBefore(keptSince());
+            store(customer, responses);
+            return;
         }
+        CustomerHistory customerHistory = known == null ? new CustomerHistory() : known;
+        List<KeptResponses.Kept> after = responses == null ? List.of() : responses.all();
+        List<Found> found = record.value() instanceof Touch touch
+                ? customerHistory.touch(touch.event(), history, after)
+                : customerHistory.contact(((Opened) record.value()).at(), history);
         for (Found count : found) {
             if (count.bucket().events() == 0) {
                 observer.found(Touchpoint.parse(count.touchpoint()), count.bucket());
             }
-            context.forward(new Record<>(count.touchpoint(), count.bucket(), count.at()));
+            forward(count);
         }
-        customerHistory.prune(oldest(), keptSince(), settings.maxVisits(), settings.maxContacts());
+        customerHistory.prune(oldest(), settings.maxVisits(), settings.maxContacts());
         if (customerHistory.isEmpty()) {
             histories.delete(customer);
         } else {
             histories.put(customer, customerHistory);
         }
+        if (responses != null && responses.pruneBefore(keptSince())) {
+            store(customer, responses);
+        }
+    }
+
+    private void store(String customer, KeptResponses responses) {
+        if (responses.isEmpty()) {
+            kept.delete(customer);
+        } else {
+            kept.put(customer, responses);
+        }
+    }
+
+    private void forward(Found count) {
+        context.forward(new Record<>(count.touchpoint(), count.bucket(), count.at()));
     }
 
     /** The oldest event time a history still needs: a late event within grace may look that far back. */
@@ -95,24 +123,34 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
     }
 
     /**
-     * Removes the histories whose every visit and contact is past the retention, or that hold nothing but
-     * responses past the grace period.
+     * Removes the histories whose every visit and contact is past the retention, and the kept responses that no
+     * touchpoint can still reach.
      */
     void sweep() {
         long oldest = oldest();
         if (oldest == Long.MIN_VALUE) {
             return;
         }
-        long keptSince = keptSince();
         List<String> stale = new ArrayList<>();
         try (KeyValueIterator<String, CustomerHistory> all = histories.all()) {
             while (all.hasNext()) {
                 KeyValue<String, CustomerHistory> entry = all.next();
-                if (entry.value.latest() < oldest || entry.value.isSpentBy(keptSince)) {
+                if (entry.value.latest() < oldest) {
                     stale.add(entry.key);
                 }
             }
         }
         stale.forEach(histories::delete);
+        long keptSince = keptSince();
+        List<KeyValue<String, KeptResponses>> spent = new ArrayList<>();
+        try (KeyValueIterator<String, KeptResponses> all = kept.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, KeptResponses> entry = all.next();
+                if (entry.value.pruneBefore(keptSince)) {
+                    spent.add(entry);
+                }
+            }
+        }
+        spent.forEach(entry -> store(entry.key, entry.value));
     }
 }

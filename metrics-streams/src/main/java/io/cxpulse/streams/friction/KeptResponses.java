@@ -1,0 +1,62 @@
+package io.cxpulse.streams.friction;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One customer's NPS responses of the last grace period, kept apart from the {@link CustomerHistory} (so that a
+ * response writes these few bytes, not the whole history): a touchpoint timestamped before one of them that
+ * arrives later is joined to it too. Mutable; not thread-safe.
+ */
+public final class KeptResponses {
+    private static final int STATE_VERSION = 1;
+    private final List<Kept> responses = new ArrayList<>();
+
+    /** A response: its time and whether it is a detractor's. */
+    public record Kept(long at, boolean detractor) {
+    }
+
+    public void add(long at, boolean detractor) {
+        responses.add(new Kept(at, detractor));
+    }
+
+    /** The responses, oldest first as they arrived. */
+    public List<Kept> all() {
+        return List.copyOf(responses);
+    }
+
+    /** Forgets the responses before {@code keptSince}, which no touchpoint can still reach; whether any went. */
+    public boolean pruneBefore(long keptSince) {
+        return responses.removeIf(response -> response.at() < keptSince);
+    }
+
+    public boolean isEmpty() {
+        return responses.isEmpty();
+    }
+
+    /** Writes a version, then each response's time and whether it is a detractor's. */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeByte(STATE_VERSION);
+        out.writeInt(responses.size());
+        for (Kept response : responses) {
+            out.writeLong(response.at());
+            out.writeBoolean(response.detractor());
+        }
+    }
+
+    static KeptResponses readFrom(DataInputStream in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != STATE_VERSION) {
+            throw new IOException("unknown kept responses version " + version);
+        }
+        KeptResponses kept = new KeptResponses();
+        int size = in.readInt();
+        for (int i = 0; i < size; i++) {
+            kept.add(in.readLong(), in.readBoolean());
+        }
+        return kept;
+    }
+}
