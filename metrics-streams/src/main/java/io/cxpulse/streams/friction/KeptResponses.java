@@ -9,9 +9,12 @@ import java.util.List;
 /**
  * One customer's NPS responses of the last grace period, kept apart from the {@link CustomerHistory} (so that a
  * response writes these few bytes, not the whole history): a touchpoint timestamped before one of them that
- * arrives later is joined to it too. Mutable; not thread-safe.
+ * arrives later is joined to it too. At most {@link #MAX_PER_CUSTOMER} are kept, the latest in event time, so a
+ * customer who answers far more often than that cannot make each response cost more. Mutable; not thread-safe.
  */
 public final class KeptResponses {
+    /** The most responses kept per customer. */
+    public static final int MAX_PER_CUSTOMER = 50;
     private static final int STATE_VERSION = 1;
     private final List<Kept> responses = new ArrayList<>();
 
@@ -19,8 +22,18 @@ public final class KeptResponses {
     public record Kept(long at, boolean detractor) {
     }
 
+    /** Keeps a response, forgetting the earliest one when more than {@link #MAX_PER_CUSTOMER} would be kept. */
     public void add(long at, boolean detractor) {
         responses.add(new Kept(at, detractor));
+        if (responses.size() > MAX_PER_CUSTOMER) {
+            Kept earliest = responses.get(0);
+            for (Kept response : responses) {
+                if (response.at() < earliest.at()) {
+                    earliest = response;
+                }
+            }
+            responses.remove(earliest);
+        }
     }
 
     /** The responses, oldest first as they arrived. */
