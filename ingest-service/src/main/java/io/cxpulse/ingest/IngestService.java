@@ -203,7 +203,7 @@ public final class IngestService implements ServiceLauncher.Service {
     /**
      * A request's events as they are read: each event's result in order, the accepted ones' records encoded for
      * Kafka, and the answer's body. Each event is encoded and answered as soon as its result is final, while it
-     * is still in the CPU's caches (doing it after the whole body was read cost about twice as much).
+     * is still in the CPU's caches, rather than after the whole body was read.
      */
     private final class Batch implements Consumer<Result> {
         private final String topic;
