@@ -62,7 +62,8 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
         }
         long history = settings.history().toMillis();
         CustomerHistory known = histories.get(customer);
-        KeptResponses responses = kept.get(customer);
+        // a ticket opened is not a visit: only responses and touchpoints need the kept responses
+        KeptResponses responses = record.value() instanceof Opened ? null : kept.get(customer);
         if (record.value() instanceof Response response) {
             long at = response.response().getOccurredAt().toEpochMilli();
             boolean detractor = response.response().getScore() <= DETRACTOR_MAX;

@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -36,9 +37,9 @@ public final class KeptResponses {
         }
     }
 
-    /** The responses, oldest first as they arrived. */
+    /** The responses, in the order they arrived: a read-only view. */
     public List<Kept> all() {
-        return List.copyOf(responses);
+        return Collections.unmodifiableList(responses);
     }
 
     /** Forgets the responses before {@code keptSince}, which no touchpoint can still reach; whether any went. */

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cxpulse.avro.Channel;
+import io.cxpulse.avro.DurationFigures;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.streams.query.QueryApi.BadParameter;
 import io.cxpulse.streams.survey.RollingWindow;
@@ -195,12 +196,12 @@ public final class TicketQueries {
     }
 
     private static Map<String, Object> quantiles(DurationSketch sketch) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        long n = sketch.count();
-        figures.put("n", n);
-        figures.put("p50", n == 0 ? null : sketch.quantileSeconds(0.5));
-        figures.put("p90", n == 0 ? null : sketch.quantileSeconds(0.9));
-        figures.put("p99", n == 0 ? null : sketch.quantileSeconds(0.99));
-        return figures;
+        DurationFigures figures = sketch.figures();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("n", figures.getN());
+        json.put("p50", figures.getP50());
+        json.put("p90", figures.getP90());
+        json.put("p99", figures.getP99());
+        return json;
     }
 }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.cxpulse.avro.DurationFigures;
+
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
@@ -125,6 +127,13 @@ public final class DurationSketch {
             throw new IllegalArgumentException("a quantile is between 0 and 1, not " + q);
         }
         return sketch.isEmpty() ? Double.NaN : sketch.getValueAtQuantile(q);
+    }
+
+    /** How many durations were added, and their p50, p90 and p99 in seconds (null when there are none). */
+    public DurationFigures figures() {
+        long n = count();
+        return n == 0 ? new DurationFigures(n, null, null, null)
+                : new DurationFigures(n, quantileSeconds(0.5), quantileSeconds(0.9), quantileSeconds(0.99));
     }
 
     /** The sketch in DDSketch's own compact encoding, index mapping included. */

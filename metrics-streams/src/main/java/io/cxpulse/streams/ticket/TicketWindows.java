@@ -3,7 +3,6 @@ package io.cxpulse.streams.ticket;
 import java.time.Instant;
 import java.util.Map;
 
-import io.cxpulse.avro.DurationFigures;
 import io.cxpulse.avro.TicketAggregate;
 import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.survey.RollingWindow;
@@ -61,17 +60,10 @@ final class TicketWindows {
         return TicketAggregate.newBuilder().setChannel(cell.channel()).setPriority(cell.priority())
                 .setQueue(cell.queue()).setWindow(window.label())
                 .setWindowStart(Instant.ofEpochMilli(end - window.length().toMillis()))
-                .setWindowEnd(Instant.ofEpochMilli(end)).setFirstResponse(figures(sum.firstResponse()))
-                .setFirstResolution(figures(sum.firstResolution())).setFullResolution(figures(sum.fullResolution()))
+                .setWindowEnd(Instant.ofEpochMilli(end)).setFirstResponse(sum.firstResponse().figures())
+                .setFirstResolution(sum.firstResolution().figures()).setFullResolution(sum.fullResolution().figures())
                 .setResolved(sum.resolved()).setReopened(sum.reopened()).setOneTouch(sum.oneTouch())
                 .setReopenRate(sum.reopenRate()).setOneTouchRate(sum.oneTouchRate())
                 .setEmittedAt(Instant.ofEpochMilli(now)).build();
-    }
-
-    /** How many durations a sketch holds, and its p50, p90 and p99 in seconds (null when it holds none). */
-    static DurationFigures figures(DurationSketch sketch) {
-        long n = sketch.count();
-        return new DurationFigures(n, n == 0 ? null : sketch.quantileSeconds(0.5),
-                n == 0 ? null : sketch.quantileSeconds(0.9), n == 0 ? null : sketch.quantileSeconds(0.99));
     }
 }
