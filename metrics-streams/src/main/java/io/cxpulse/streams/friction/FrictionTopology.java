@@ -16,6 +16,7 @@ import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
 import io.cxpulse.streams.MinuteCombiner;
+import io.cxpulse.streams.PendingSums;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 
@@ -90,8 +91,7 @@ public final class FrictionTopology {
                     bucket == Bucket.MINUTE ? settings.minuteRetention() : settings.hourRetention(), bucket.size(),
                     false), Serdes.String(), new FrictionBucketSerde()).withCachingEnabled());
         }
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.String(), new FrictionBucketSerde()).withCachingEnabled());
+        PendingSums.addStores(builder, PENDING_STORE, new FrictionBucketSerde());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionWindows.ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
@@ -131,7 +131,7 @@ public final class FrictionTopology {
                 .process(() -> new FrictionJoin(settings, observer), Named.as(FrictionJoin.NAME),
                         FrictionJoin.HISTORY_STORE, FrictionJoin.KEPT_STORE)
                 .process(() -> new MinuteCombiner<>(PENDING_STORE, FrictionBucket::empty, COMBINE_INTERVAL),
-                        Named.as("friction-combine"), PENDING_STORE)
+                        Named.as("friction-combine"), PendingSums.stores(PENDING_STORE))
                 .repartition(Repartitioned.<String, FrictionBucket>as("friction-by-touchpoint")
                         .withKeySerde(Serdes.String()).withValueSerde(new FrictionBucketSerde()))
                 .process(() -> FrictionWindows.processor(settings, observer), Named.as(FrictionWindows.NAME),

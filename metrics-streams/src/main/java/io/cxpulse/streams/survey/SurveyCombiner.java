@@ -7,13 +7,12 @@ import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.streams.EventIntake.Fresh;
 import io.cxpulse.streams.EventIntake.Intake;
+import io.cxpulse.streams.PendingSums;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Adds up fresh responses on the input partitions, and every {@code combineInterval} sends them on per dimension
@@ -23,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Responses are added up per cell: metric, segment, channel, touchpoint and minute together, so a response
  * costs one update however many dimensions it counts in; a cell is spread over its dimensions when it is sent.
- * The pending sums live in a logged store, so they are exactly as durable as the input offsets they account for;
- * the processor keeps a map of the same sums so that adding a response does not read the store back.
+ * The pending sums are {@link PendingSums}: kept in memory, and written to a logged store once per commit, so
+ * they are exactly as durable as the input offsets they account for.
  */
 final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, String, ScoreHistogram> {
     /** The store of sums not sent on yet, by cell; its name is part of the app's contract. */
@@ -32,9 +31,8 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
     static final String NAME = "survey-combine";
 
     private final SurveySettings settings;
-    private final Map<String, ScoreHistogram> sums = new HashMap<>();
+    private final PendingSums<ScoreHistogram> pending = new PendingSums<>(PENDING_STORE);
     private ProcessorContext<String, ScoreHistogram> context;
-    private KeyValueStore<String, ScoreHistogram> pending;
 
     SurveyCombiner(SurveySettings settings) {
         this.settings = settings;
@@ -43,10 +41,7 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
     @Override
     public void init(ProcessorContext<String, ScoreHistogram> context) {
         this.context = context;
-        this.pending = context.getStateStore(PENDING_STORE);
-        try (KeyValueIterator<String, ScoreHistogram> restored = pending.all()) {
-            restored.forEachRemaining(entry -> sums.put(entry.key, entry.value));
-        }
+        pending.init(context);
         context.schedule(settings.combineInterval(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
@@ -54,17 +49,16 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
     public void process(Record<String, Intake<SurveyResponse>> record) {
         SurveyResponse response = ((Fresh<SurveyResponse>) record.value()).event();
         String cell = Cell.key(response, RollingWindow.Bucket.MINUTE.start(record.timestamp()));
-        ScoreHistogram sum = sums.computeIfAbsent(cell, key -> ScoreHistogram.empty(response.getMetric()));
-        pending.put(cell, sum.add(response.getScore()));
+        pending.sum(cell, key -> ScoreHistogram.empty(response.getMetric())).add(response.getScore());
     }
 
     /** Sends every pending sum on, per dimension key and minute, and forgets it. */
     void flush() {
-        if (sums.isEmpty()) {
+        if (pending.isEmpty()) {
             return;
         }
         Map<Cell.KeyAt, ScoreHistogram> byDimension = new HashMap<>();
-        sums.forEach((key, sum) -> {
+        pending.drain((key, sum) -> {
             Cell cell = Cell.parse(key);
             for (Dimension dimension : Dimension.countedIn(cell.segment(), cell.channel(), cell.touchpoint())) {
                 byDimension.computeIfAbsent(new Cell.KeyAt(dimension.key(cell.metric()), cell.minute()),
@@ -72,8 +66,6 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
             }
         });
         byDimension.forEach((at, sum) -> context.forward(new Record<>(at.key(), sum, at.minute())));
-        sums.keySet().forEach(pending::delete);
-        sums.clear();
     }
 
     /**

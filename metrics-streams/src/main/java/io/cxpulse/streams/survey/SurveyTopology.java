@@ -8,6 +8,7 @@ import io.cxpulse.streams.EventIntake.Fresh;
 import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
+import io.cxpulse.streams.PendingSums;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
 import io.cxpulse.streams.survey.SurveyWindows.AlertOut;
@@ -28,8 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * survey-source (cx.survey-responses.v1, event time = occurredAt)
  *   -> survey-intake [survey-seen-event-ids]: dead letters | fresh responses
- *   -> survey-combine [survey-pending-sums]: per dimension key (METRIC|dimension) and minute, the histogram of
- *      new responses, sent on every 100 ms
+ *   -> survey-combine [survey-pending-sums, written once per commit]: per dimension key (METRIC|dimension) and
+ *      minute, the histogram of new responses, sent on every 100 ms
  *   -> survey-by-dimension (repartition: each key's buckets live in one task)
  *   -> survey-windows [survey-buckets-1m, survey-buckets-1h, survey-detractor-alerts]
  *   -> cx.survey-aggregates.v1 | cx.alerts.v1
@@ -62,8 +63,7 @@ public final class SurveyTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
                 RollingWindow.Bucket.HOUR.store(), settings.hourRetention(), RollingWindow.Bucket.HOUR.size(),
                 false), Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SurveyCombiner.PENDING_STORE),
-                Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
+        PendingSums.addStores(builder, SurveyCombiner.PENDING_STORE, new ScoreHistogramSerde());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
@@ -83,7 +83,7 @@ public final class SurveyTopology {
 
         KStream<String, Emitted> emitted = routes.get("survey-fresh")
                 .process(() -> new SurveyCombiner(settings), Named.as(SurveyCombiner.NAME),
-                        SurveyCombiner.PENDING_STORE)
+                        PendingSums.stores(SurveyCombiner.PENDING_STORE))
                 .repartition(Repartitioned.<String, ScoreHistogram>as("survey-by-dimension")
                         .withKeySerde(Serdes.String()).withValueSerde(new ScoreHistogramSerde()))
                 .process(() -> new SurveyWindows(settings, observer), Named.as(SurveyWindows.NAME),
