@@ -187,11 +187,15 @@ final class BenchStreamsCommand implements Callable<Integer> {
                     + "tickets | | |%n", sizes.tickets() / 1024.0 / 1024.0 * 1e6 / ticketCount());
             System.out.printf("| customer history (friction-customer-history, RocksDB tables on disk) | %.0f MiB "
                     + "per million customers | | |%n", sizes.customers() / 1024.0 / 1024.0 * 1e6 / CUSTOMERS);
-            double p99 = freshness.getValueAtPercentile(99) / 1e6;
-            System.out.printf("| freshness, 202 at ingest to /v1/nps, %d probes at %d events/s | p50 %.0f ms, "
-                    + "p99 %.0f ms, max %.0f ms | | p99 <= 2 s: %s |%n", freshness.getTotalCount(), load,
-                    freshness.getValueAtPercentile(50) / 1e6, p99, freshness.getMaxValue() / 1e6,
-                    p99 <= 2_000 ? "met" : "NOT met");
+            if (freshness.getTotalCount() == 0) {
+                System.out.println("| freshness, 202 at ingest to /v1/nps | not measured (--probes 0) | | |");
+            } else {
+                double p99 = freshness.getValueAtPercentile(99) / 1e6;
+                System.out.printf("| freshness, 202 at ingest to /v1/nps, %d probes at %d events/s | p50 %.0f ms, "
+                        + "p99 %.0f ms, max %.0f ms | | p99 <= 2 s: %s |%n", freshness.getTotalCount(), load,
+                        freshness.getValueAtPercentile(50) / 1e6, p99, freshness.getMaxValue() / 1e6,
+                        p99 <= 2_000 ? "met" : "NOT met");
+            }
             if (streamsRss > 0) {
                 System.out.printf("| metrics-streams RSS after the freshness run (separate process, default JVM "
                         + "options) | %,d MiB | | |%n", streamsRss / 1024 / 1024);

@@ -1,8 +1,8 @@
 package io.cxpulse.streams;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
     private final String name;
-    private final List<Runnable> beforeCommit = new ArrayList<>();
+    private final Set<Runnable> beforeCommit = new LinkedHashSet<>();
     private volatile boolean open;
 
     private CommitHook(String name) {
@@ -41,7 +41,10 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
         return new Builder(name);
     }
 
-    /** Runs {@code action} on the stream thread before every commit of this task, until the store closes. */
+    /**
+     * Runs {@code action} on the stream thread before every commit of this task, until the store closes; the same
+     * action added twice runs once.
+     */
     public void beforeCommit(Runnable action) {
         beforeCommit.add(action);
     }

@@ -1,7 +1,9 @@
 package io.cxpulse.streams;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -25,9 +27,12 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class PendingSums<V> {
     private final String store;
-    private final Map<String, V> sums = new HashMap<>();
-    private final Set<String> unwritten = new HashSet<>();
+    private final Map<String, Slot<V>> sums = new HashMap<>();
+    /** The keys whose sums changed since the last commit. */
+    private final List<String> unwritten = new ArrayList<>();
+    /** The keys in the store. */
     private final Set<String> written = new HashSet<>();
+    private final Runnable writer = this::write;
     private KeyValueStore<String, V> pending;
 
     /** Sums in the store {@code store}, which {@link #addStores} adds. */
@@ -51,23 +56,38 @@ public final class PendingSums<V> {
         return store + "-commit-hook";
     }
 
-    /** Reads the sums back from the store and starts writing them before each commit; from the processor's init. */
+    /**
+     * Reads the sums back from the store and starts writing them before each commit; from the processor's init.
+     * Kafka Streams may init a processor again after closing its task dirty (the store then holds what was last
+     * committed), so whatever was in memory is dropped first.
+     */
     public void init(ProcessorContext<?, ?> context) {
+        sums.clear();
+        unwritten.clear();
+        written.clear();
         pending = context.getStateStore(store);
         try (KeyValueIterator<String, V> restored = pending.all()) {
             restored.forEachRemaining(entry -> {
-                sums.put(entry.key, entry.value);
+                sums.put(entry.key, new Slot<>(entry.value));
                 written.add(entry.key);
             });
         }
         CommitHook hook = context.getStateStore(hook(store));
-        hook.beforeCommit(this::write);
+        hook.beforeCommit(writer);
     }
 
     /** The sum of {@code key}, new from {@code empty} if there is none, for the caller to add to now. */
     public V sum(String key, Function<String, V> empty) {
-        unwritten.add(key);
-        return sums.computeIfAbsent(key, empty);
+        Slot<V> slot = sums.get(key);
+        if (slot == null) {
+            slot = new Slot<>(empty.apply(key));
+            sums.put(key, slot);
+        }
+        if (!slot.unwritten) {
+            slot.unwritten = true;
+            unwritten.add(key);
+        }
+        return slot.sum;
     }
 
     /** Whether no sum is pending. */
@@ -77,7 +97,7 @@ public final class PendingSums<V> {
 
     /** Hands every sum to {@code each}, then forgets them all. */
     public void drain(BiConsumer<String, V> each) {
-        sums.forEach(each);
+        sums.forEach((key, slot) -> each.accept(key, slot.sum));
         for (String key : written) {
             pending.delete(key);
         }
@@ -88,9 +108,21 @@ public final class PendingSums<V> {
 
     private void write() {
         for (String key : unwritten) {
-            pending.put(key, sums.get(key));
+            Slot<V> slot = sums.get(key);
+            slot.unwritten = false;
+            pending.put(key, slot.sum);
             written.add(key);
         }
         unwritten.clear();
+    }
+
+    /** A sum, and whether it changed since the last commit. */
+    private static final class Slot<V> {
+        final V sum;
+        boolean unwritten;
+
+        Slot(V sum) {
+            this.sum = sum;
+        }
     }
 }

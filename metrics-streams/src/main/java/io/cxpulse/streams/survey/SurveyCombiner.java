@@ -31,7 +31,11 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
     static final String NAME = "survey-combine";
 
     private final SurveySettings settings;
+    /** At most this many cells' dimension keys are cached (segments and touchpoints are open-ended). */
+    private static final int MAX_CACHED_CELLS = 10_000;
+
     private final PendingSums<ScoreHistogram> pending = new PendingSums<>(PENDING_STORE);
+    private final Map<String, String[]> dimensionKeys = new HashMap<>();
     private ProcessorContext<String, ScoreHistogram> context;
 
     SurveyCombiner(SurveySettings settings) {
@@ -59,13 +63,30 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
         }
         Map<Cell.KeyAt, ScoreHistogram> byDimension = new HashMap<>();
         pending.drain((key, sum) -> {
-            Cell cell = Cell.parse(key);
-            for (Dimension dimension : Dimension.countedIn(cell.segment(), cell.channel(), cell.touchpoint())) {
-                byDimension.computeIfAbsent(new Cell.KeyAt(dimension.key(cell.metric()), cell.minute()),
-                        k -> ScoreHistogram.empty(cell.metric())).addAll(sum);
+            int metricEnd = key.indexOf('|');
+            int minuteEnd = key.indexOf('|', metricEnd + 1);
+            long minute = Long.parseLong(key, metricEnd + 1, minuteEnd, 10);
+            for (String dimensionKey : dimensionKeys(key, key.substring(0, metricEnd) + key.substring(minuteEnd))) {
+                byDimension.computeIfAbsent(new Cell.KeyAt(dimensionKey, minute),
+                        k -> ScoreHistogram.empty(sum.metric())).addAll(sum);
             }
         });
         byDimension.forEach((at, sum) -> context.forward(new Record<>(at.key(), sum, at.minute())));
+    }
+
+    /** The keys of the dimensions that the cell {@code key} counts in, cached by the cell without its minute. */
+    private String[] dimensionKeys(String key, String withoutMinute) {
+        String[] keys = dimensionKeys.get(withoutMinute);
+        if (keys == null) {
+            if (dimensionKeys.size() >= MAX_CACHED_CELLS) {
+                dimensionKeys.clear();
+            }
+            Cell cell = Cell.parse(key);
+            keys = Dimension.countedIn(cell.segment(), cell.channel(), cell.touchpoint()).stream()
+                    .map(dimension -> dimension.key(cell.metric())).toArray(String[]::new);
+            dimensionKeys.put(withoutMinute, keys);
+        }
+        return keys;
     }
 
     /**
