@@ -1,6 +1,7 @@
 package io.cxpulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -10,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
@@ -114,8 +115,8 @@ class CommitHookTopologyTest {
 
         List<TestRecord<String, Count>> sent = out.readRecordsToList();
         assertThat(sent).extracting(TestRecord::key, record -> record.value().value, TestRecord::timestamp)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a", 5L, MINUTE),
-                        org.assertj.core.groups.Tuple.tuple("b", 1L, MINUTE + 60_000));
+                .containsExactlyInAnyOrder(tuple("a", 5L, MINUTE),
+                        tuple("b", 1L, MINUTE + 60_000));
         assertThat(stored()).isEmpty();
         Map<String, Long> latest = latestChangelog();
         assertThat(latest).containsKeys(MINUTE + "|a", (MINUTE + 60_000) + "|b");
