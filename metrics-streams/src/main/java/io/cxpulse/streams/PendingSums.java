@@ -2,10 +2,8 @@ package io.cxpulse.streams;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -30,8 +28,6 @@ public final class PendingSums<V> {
     private final Map<String, Slot<V>> sums = new HashMap<>();
     /** The keys whose sums changed since the last commit. */
     private final List<String> unwritten = new ArrayList<>();
-    /** The keys in the store. */
-    private final Set<String> written = new HashSet<>();
     private final Runnable writer = this::write;
     private KeyValueStore<String, V> pending;
 
@@ -64,12 +60,12 @@ public final class PendingSums<V> {
     public void init(ProcessorContext<?, ?> context) {
         sums.clear();
         unwritten.clear();
-        written.clear();
         pending = context.getStateStore(store);
         try (KeyValueIterator<String, V> restored = pending.all()) {
             restored.forEachRemaining(entry -> {
-                sums.put(entry.key, new Slot<>(entry.value));
-                written.add(entry.key);
+                Slot<V> slot = new Slot<>(entry.value);
+                slot.stored = true;
+                sums.put(entry.key, slot);
             });
         }
         CommitHook hook = context.getStateStore(hook(store));
@@ -97,12 +93,13 @@ public final class PendingSums<V> {
 
     /** Hands every sum to {@code each}, then forgets them all. */
     public void drain(BiConsumer<String, V> each) {
-        sums.forEach((key, slot) -> each.accept(key, slot.sum));
-        for (String key : written) {
-            pending.delete(key);
-        }
+        sums.forEach((key, slot) -> {
+            each.accept(key, slot.sum);
+            if (slot.stored) {
+                pending.delete(key);
+            }
+        });
         sums.clear();
-        written.clear();
         unwritten.clear();
     }
 
@@ -110,16 +107,17 @@ public final class PendingSums<V> {
         for (String key : unwritten) {
             Slot<V> slot = sums.get(key);
             slot.unwritten = false;
+            slot.stored = true;
             pending.put(key, slot.sum);
-            written.add(key);
         }
         unwritten.clear();
     }
 
-    /** A sum, and whether it changed since the last commit. */
+    /** A sum, whether it changed since the last commit, and whether the store has it. */
     private static final class Slot<V> {
         final V sum;
         boolean unwritten;
+        boolean stored;
 
         Slot(V sum) {
             this.sum = sum;
