@@ -138,14 +138,13 @@ public final class CustomerHistory {
     private void joinLate(String touchpoint, long at, boolean friction, long retention,
             List<KeptResponses.Kept> responses, List<Found> found) {
         for (KeptResponses.Kept response : responses) {
-            if (at > response.at() || at <= response.at() - retention) {
+            if (!within(at, response.at(), retention)) {
                 continue;
             }
             boolean visited = false;
             boolean metFriction = false;
             for (Visit visit : visits) {
-                if (visit.touchpoint().equals(touchpoint) && visit.at() <= response.at()
-                        && visit.at() > response.at() - retention) {
+                if (visit.touchpoint().equals(touchpoint) && within(visit.at(), response.at(), retention)) {
                     visited = true;
                     metFriction |= visit.friction();
                 }
@@ -167,11 +166,16 @@ public final class CustomerHistory {
     public Map<String, Boolean> before(long at, long retention) {
         Map<String, Boolean> touchpoints = new HashMap<>();
         for (Visit visit : visits) {
-            if (visit.at() <= at && visit.at() > at - retention) {
+            if (within(visit.at(), at, retention)) {
                 touchpoints.merge(visit.touchpoint(), visit.friction(), Boolean::logicalOr);
             }
         }
         return touchpoints;
+    }
+
+    /** Whether a visit at {@code visitAt} is in the {@code retention} before a response at {@code responseAt}. */
+    private static boolean within(long visitAt, long responseAt, long retention) {
+        return visitAt <= responseAt && visitAt > responseAt - retention;
     }
 
     /**
