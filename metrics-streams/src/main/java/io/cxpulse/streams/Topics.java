@@ -32,8 +32,8 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
         Topic<String, SurveyAggregate> surveyAggregates, Topic<String, Decoded<TicketEvent>> ticketEvents,
-        Topic<String, TicketAggregate> ticketAggregates, Topic<String, Decoded<TouchpointEvent>> touchpoints, Topic<String, FrictionAggregate> frictionAggregates,
-        Topic<String, CxAlert> alerts,
+        Topic<String, TicketAggregate> ticketAggregates, Topic<String, Decoded<TouchpointEvent>> touchpoints,
+        Topic<String, FrictionAggregate> frictionAggregates, Topic<String, CxAlert> alerts,
         Topic<String, DeadLetter> deadLetters) {
     public static final String SURVEY_RESPONSES = "cx.survey-responses.v1";
     public static final String SURVEY_AGGREGATES = "cx.survey-aggregates.v1";

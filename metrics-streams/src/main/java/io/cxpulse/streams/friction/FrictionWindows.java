@@ -51,7 +51,8 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Spe
         return bucket == Bucket.MINUTE ? "friction-buckets-1m" : "friction-buckets-1h";
     }
 
-    static BucketWindows<FrictionBucket, SpecificRecord> processor(FrictionSettings settings, FrictionObserver observer) {
+    static BucketWindows<FrictionBucket, SpecificRecord> processor(FrictionSettings settings,
+            FrictionObserver observer) {
         return new BucketWindows<>(Map.of(Bucket.MINUTE, store(Bucket.MINUTE), Bucket.HOUR, store(Bucket.HOUR)),
                 FrictionBucket::empty, key -> Touchpoint.parse(key) != null, settings.emitInterval(),
                 new FrictionWindows(settings, observer));

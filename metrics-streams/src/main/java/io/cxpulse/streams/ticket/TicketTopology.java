@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ticket topology: ticket events in; deduplicated, built into per-ticket state, settled into durations when
- * they are final, bucketed by cell; aggregates, dead letters and first-response alerts out. Adds to a {@link StreamsBuilder} and
- * does no I/O.
+ * they are final, bucketed by cell; aggregates, dead letters and first-response alerts out. Adds to a
+ * {@link StreamsBuilder} and does no I/O.
  *
  * <pre>
  * ticket-source (cx.ticket-events.v1, keyed by ticketId, event time = occurredAt)
