@@ -85,6 +85,11 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
 
     @Override
     public void init(ProcessorContext<String, K> context) {
+        // Kafka Streams inits the same instance again when it revives a task it closed dirty; the stores then hold
+        // what was last committed, and the first emit sends every key's windows again
+        dirty.clear();
+        known.clear();
+        lastEnd = Long.MIN_VALUE;
         this.context = context;
         this.task = context.taskId().toString();
         for (Bucket bucket : Bucket.values()) {

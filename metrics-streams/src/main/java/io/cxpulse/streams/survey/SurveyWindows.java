@@ -70,6 +70,12 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
 
     @Override
     public void init(ProcessorContext<String, Emitted> context) {
+        // Kafka Streams inits the same instance again when it revives a task it closed dirty: what the aborted
+        // transaction emitted never reached the aggregates topic, so nothing is remembered as sent
+        dirty.clear();
+        known.clear();
+        lastEmitted.clear();
+        lastEnd = Long.MIN_VALUE;
         this.context = context;
         this.task = context.taskId().toString();
         for (Bucket bucket : Bucket.values()) {
