@@ -36,6 +36,16 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
         this.name = name;
     }
 
+    /** The name of the hook that writes to the store {@code store}. */
+    public static String nameFor(String store) {
+        return store + "-commit-hook";
+    }
+
+    /** {@code store} and its hook: the stores a processor that writes to {@code store} before commits uses. */
+    public static String[] withHook(String store) {
+        return new String[] {store, nameFor(store)};
+    }
+
     /** The builder of a hook named {@code name}, to add to the topology and connect to its processor. */
     public static StoreBuilder<CommitHook> builder(String name) {
         return new Builder(name);

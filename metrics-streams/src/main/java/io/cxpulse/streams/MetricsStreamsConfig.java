@@ -52,6 +52,8 @@ import org.apache.kafka.common.config.ConfigException;
  * friction.history            P7D                  how long a customer's touchpoints are kept (repeated contact,
  *                                                  and how far back an NPS response is joined)
  * friction.history.max.visits 200                  per customer; the oldest go first
+ * friction.customers.in.memory 5000                per task: recent customers' histories held as objects, written
+ *                                                  once per commit (about 4 KB each with 25 visits)
  * friction.minute.retention   P2D
  * friction.hour.retention     P35D
  * friction.emit.interval      PT1S
@@ -108,6 +110,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("friction.dedup.retention", "P7D");
         defaults.put("friction.history", "P7D");
         defaults.put("friction.history.max.visits", "200");
+        defaults.put("friction.customers.in.memory", "5000");
         defaults.put("friction.minute.retention", "P2D");
         defaults.put("friction.hour.retention", "P35D");
         defaults.put("friction.emit.interval", "PT1S");
@@ -154,6 +157,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
             return new FrictionSettings(config.duration("friction.grace"), config.duration("friction.dedup.retention"),
                     config.positiveDuration("friction.history"),
                     config.integer("friction.history.max.visits", 1, 100_000), 50,
+                    config.integer("friction.customers.in.memory", 1, 10_000_000),
                     config.duration("friction.minute.retention"), config.duration("friction.hour.retention"),
                     config.positiveDuration("friction.emit.interval"),
                     config.positiveDuration("friction.sweep.interval"),

@@ -40,16 +40,12 @@ public final class PendingSums<V> {
     public static void addStores(StreamsBuilder builder, String store, Serde<?> values) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.String(),
                 values).withCachingDisabled());
-        builder.addStateStore(CommitHook.builder(hook(store)));
+        builder.addStateStore(CommitHook.builder(CommitHook.nameFor(store)));
     }
 
     /** The names of the stores a processor that keeps pending sums in {@code store} must be connected to. */
     public static String[] stores(String store) {
-        return new String[] {store, hook(store)};
-    }
-
-    private static String hook(String store) {
-        return store + "-commit-hook";
+        return CommitHook.withHook(store);
     }
 
     /**
@@ -68,7 +64,7 @@ public final class PendingSums<V> {
                 sums.put(entry.key, slot);
             });
         }
-        CommitHook hook = context.getStateStore(hook(store));
+        CommitHook hook = context.getStateStore(CommitHook.nameFor(store));
         hook.beforeCommit(writer);
     }
 

@@ -1,20 +1,26 @@
 package io.cxpulse.streams.friction;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
+import io.cxpulse.streams.CommitHook;
+import io.cxpulse.streams.WriteBackStore;
 import io.cxpulse.streams.friction.CustomerHistory.Found;
 import io.cxpulse.streams.friction.CustomerSignal.Opened;
 import io.cxpulse.streams.friction.CustomerSignal.Response;
 import io.cxpulse.streams.friction.CustomerSignal.Touch;
 
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Keeps each customer's {@link CustomerHistory} (the key is the customerId) and sends on, keyed by touchpoint and
@@ -26,6 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * from the history so that a response writes a few bytes, not the whole history), so that a touchpoint
  * timestamped before it that arrives later is joined to it too (as a count at a touchpoint it had not reached, or
  * as a move from the clean group to the friction group): the counts do not depend on arrival order within grace.
+ *
+ * <p>Both stores are read and written through a {@link WriteBackStore}: the most recently seen customers' histories
+ * and responses stay in memory as objects, and each one that changed is written once per commit.
  */
 final class FrictionJoin implements Processor<String, CustomerSignal, String, FrictionBucket> {
     static final String NAME = "friction-join";
@@ -37,20 +46,36 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
 
     private final FrictionSettings settings;
     private final FrictionObserver observer;
+    private final WriteBackStore<CustomerHistory> histories;
+    private final WriteBackStore<KeptResponses> kept;
     private ProcessorContext<String, FrictionBucket> context;
-    private KeyValueStore<String, CustomerHistory> histories;
-    private KeyValueStore<String, KeptResponses> kept;
 
     FrictionJoin(FrictionSettings settings, FrictionObserver observer) {
         this.settings = settings;
         this.observer = observer;
+        this.histories = new WriteBackStore<>(HISTORY_STORE, settings.customersInMemory());
+        this.kept = new WriteBackStore<>(KEPT_STORE, settings.customersInMemory());
+    }
+
+    /** Adds the stores the join keeps, with their commit hooks, to {@code builder}. */
+    static void addStores(StreamsBuilder builder) {
+        WriteBackStore.addStores(builder, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(), new CustomerHistorySerde()));
+        WriteBackStore.addStores(builder, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KEPT_STORE),
+                Serdes.String(), new KeptResponsesSerde()));
+    }
+
+    /** The names of the stores the join must be connected to. */
+    static String[] stores() {
+        return Stream.of(CommitHook.withHook(HISTORY_STORE), CommitHook.withHook(KEPT_STORE)).flatMap(Arrays::stream)
+                .toArray(String[]::new);
     }
 
     @Override
     public void init(ProcessorContext<String, FrictionBucket> context) {
         this.context = context;
-        this.histories = context.getStateStore(HISTORY_STORE);
-        this.kept = context.getStateStore(KEPT_STORE);
+        histories.init(context);
+        kept.init(context);
         context.schedule(settings.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
 

@@ -14,6 +14,8 @@ import io.cxpulse.streams.survey.RollingWindow;
  *                         back an NPS response is joined to touchpoints (7 days)
  * @param maxVisits        the most touchpoint visits kept per customer (the oldest go first)
  * @param maxContacts      the most support contacts kept per customer
+ * @param customersInMemory how many customers' histories and kept responses each task holds in memory as objects
+ *                         (the most recently used), so that they are not read back and written on every event
  * @param minuteRetention  how long minute buckets are kept
  * @param hourRetention    how long hour buckets are kept
  * @param emitInterval     how often (wall-clock time) changed windows are summed and alerts evaluated
@@ -25,7 +27,7 @@ import io.cxpulse.streams.survey.RollingWindow;
  * @param liftZ            the |z| of the two-proportion test at or above which a lift is significant
  */
 public record FrictionSettings(Duration grace, Duration dedupRetention, Duration history, int maxVisits,
-        int maxContacts, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
+        int maxContacts, int customersInMemory, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
         Duration sweepInterval, DetractorAlertRule alerts, int liftMinResponses, double liftZ) {
     public FrictionSettings {
         RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
@@ -35,6 +37,9 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, Duration
         if (maxVisits < 1 || maxContacts < 1) {
             throw new IllegalArgumentException("a history keeps at least one visit and one contact");
         }
+        if (customersInMemory < 1) {
+            throw new IllegalArgumentException("at least one customer must fit in memory, not " + customersInMemory);
+        }
         if (liftMinResponses < 1 || liftZ <= 0) {
             throw new IllegalArgumentException("the lift needs at least one response per group and a positive z");
         }
@@ -42,13 +47,19 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, Duration
 
     /**
      * The defaults: 1h grace, 7 days of deduplication and of history (at most 200 visits and 50 contacts per
-     * customer), minute buckets for 2 days and hour buckets for 35, emitted every second, swept every 10 minutes;
+     * customer; 5,000 customers in memory per task), minute buckets for 2 days and hour buckets for 35, emitted every second, swept every 10 minutes;
      * alerts at z 3 (resolving at 1) with at least 50 events in the hour; lifts significant at |z| 1.96 with 30
      * responses per group.
      */
     public static FrictionSettings defaults() {
-        return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(7), 200, 50,
+        return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(7), 200, 50, 5_000,
                 Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofMinutes(10),
                 new DetractorAlertRule(3.0, 1.0, 50), 30, 1.96);
+    }
+
+    /** These settings with {@code customers} customers in memory per task. */
+    public FrictionSettings withCustomersInMemory(int customers) {
+        return new FrictionSettings(grace, dedupRetention, history, maxVisits, maxContacts, customers,
+                minuteRetention, hourRetention, emitInterval, sweepInterval, alerts, liftMinResponses, liftZ);
     }
 }

@@ -39,7 +39,8 @@ import org.apache.kafka.streams.state.Stores;
  *   -> touchpoint-intake [touchpoint-seen-event-ids]: dead letters | fresh touchpoints
  *   merged with fresh NPS responses (survey-intake; same key, same partitions) and ticket OPENED events
  *   (rekeyed by customerId through friction-ticket-openings)
- *   -> friction-join [friction-customer-history, friction-kept-responses]: counts keyed by touchpoint
+ *   -> friction-join [friction-customer-history, friction-kept-responses; recent customers held in memory and
+ *      written once per commit]: counts keyed by touchpoint
  *      (CHANNEL|step); an NPS response is joined on arrival and kept for the grace period, for touchpoints
  *      before it that arrive later
  *   -> friction-combine [friction-pending-counts]: summed per touchpoint and minute, sent on every 100 ms
@@ -82,10 +83,7 @@ public final class FrictionTopology {
             KStream<String, TicketEvent> tickets) {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
                 settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionJoin.HISTORY_STORE),
-                Serdes.String(), new CustomerHistorySerde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionJoin.KEPT_STORE),
-                Serdes.String(), new KeptResponsesSerde()).withCachingEnabled());
+        FrictionJoin.addStores(builder);
         for (Bucket bucket : Bucket.values()) {
             builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FrictionWindows.store(bucket),
                     bucket == Bucket.MINUTE ? settings.minuteRetention() : settings.hourRetention(), bucket.size(),
@@ -129,7 +127,7 @@ public final class FrictionTopology {
         KStream<String, SpecificRecord> out = touches.merge(scores, Named.as("friction-touches-and-scores"))
                 .merge(openings, Named.as("friction-signals"))
                 .process(() -> new FrictionJoin(settings, observer), Named.as(FrictionJoin.NAME),
-                        FrictionJoin.HISTORY_STORE, FrictionJoin.KEPT_STORE)
+                        FrictionJoin.stores())
                 .process(() -> new MinuteCombiner<>(PENDING_STORE, FrictionBucket::empty, COMBINE_INTERVAL),
                         Named.as("friction-combine"), PendingSums.stores(PENDING_STORE))
                 .repartition(Repartitioned.<String, FrictionBucket>as("friction-by-touchpoint")

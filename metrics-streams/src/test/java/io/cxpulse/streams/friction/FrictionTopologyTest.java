@@ -28,6 +28,8 @@ import io.cxpulse.streams.survey.RollingWindow;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The friction topology, hand-computed cases, in a TopologyTestDriver with the rest of the app's topology. */
 @ExtendWith(LocalPlatformExtension.class)
@@ -163,13 +165,16 @@ class FrictionTopologyTest {
      * lift is 6/10 - 1/10 = 0.5; the pooled share is 7/20 = 0.35, so z = 0.5 / sqrt(0.35 * 0.65 * (1/10 + 1/10))
      * = 2.3440.
      */
-    @Test
-    void shouldGiveTheDetractorLiftOfAConstructedDataSet(LocalPlatform platform) {
+    /** With room in memory for one customer, every history is written out and read back between customers. */
+    @ParameterizedTest(name = "{0} customers in memory")
+    @ValueSource(ints = {1, 5_000})
+    void shouldGiveTheDetractorLiftOfAConstructedDataSet(int customersInMemory, LocalPlatform platform) {
         FrictionSettings defaults = FrictionSettings.defaults();
         FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
-                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.minuteRetention(),
+                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
+                defaults.minuteRetention(),
                 defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(), defaults.alerts(), 10,
-                1.96);
+                1.96).withCustomersInMemory(customersInMemory);
         try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
             for (int i = 0; i < 20; i++) {
                 boolean met = i < 10;
@@ -211,10 +216,13 @@ class FrictionTopologyTest {
      * Responses and the touchpoints before them, in time order and with the responses first (the touchpoints
      * late, within grace), give the same counts. c-1 met friction at payment, c-2 passed it cleanly; c-3 passed
      * it cleanly, then met friction there (so it moves to the friction group when that arrives late), then met
-     * friction after responding (which does not count); c-4's touchpoint came first.
+     * friction after responding (which does not count); c-4's touchpoint came first. With room in memory for one
+     * customer, every history is written out and read back between customers.
      */
-    @Test
-    void shouldJoinResponsesToTouchpointsBeforeThemWhateverTheArrivalOrder(LocalPlatform platform) {
+    @ParameterizedTest(name = "{0} customers in memory")
+    @ValueSource(ints = {1, 5_000})
+    void shouldJoinResponsesToTouchpointsBeforeThemWhateverTheArrivalOrder(int customersInMemory,
+            LocalPlatform platform) {
         List<TouchpointEvent> touchpoints = List.of(
                 touch("c-1", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:01")).build(),
                 touch("c-2", Channel.WEB, PAYMENT, Outcome.COMPLETED, at("10:02")).build(),
@@ -224,7 +232,8 @@ class FrictionTopologyTest {
         Map<String, Integer> scores = Map.of("c-1", 2, "c-2", 10, "c-3", 5);
         List<List<Long>> counts = new ArrayList<>();
         for (boolean responsesFirst : new boolean[] {false, true}) {
-            try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
+            try (FrictionDriver friction = new FrictionDriver(platform,
+                    FrictionSettings.defaults().withCustomersInMemory(customersInMemory))) {
                 friction.send(touch("c-4", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:05")).build());
                 friction.nps("c-4", 9, at("10:30"));
                 if (responsesFirst) {
@@ -248,7 +257,8 @@ class FrictionTopologyTest {
     void shouldAlertWhenATouchpointsFrictionRateRisesAboveItsSevenDayBaseline(LocalPlatform platform) {
         FrictionSettings defaults = FrictionSettings.defaults();
         FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
-                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.minuteRetention(),
+                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
+                defaults.minuteRetention(),
                 defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(),
                 new DetractorAlertRule(3.0, 1.0, 20), 30, 1.96);
         try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
