@@ -11,14 +11,12 @@ import io.cxpulse.avro.DeadLetterReason;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * The first step for every kind of event, on the input partitions: dead-letters what cannot be decoded, what
  * breaks the event contract, and what is later than the grace period; drops an event whose eventId was already
- * counted (in a window store of eventIds by event time, kept for the deduplication retention); passes on the
- * rest, each once, timestamped with its event time.
+ * counted ({@link SeenEventIds}: an index of eventIds by event time, kept for the deduplication retention and made
+ * durable one batch per commit); passes on the rest, each once, timestamped with its event time.
  *
  * @param <E> the event type
  */
@@ -55,7 +53,7 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
      * How to read one event type.
      *
      * @param name       the processor's name, also the dead letters' {@code processor}
-     * @param seenStore  the window store of eventIds already counted
+     * @param seenStore  the index of eventIds already counted ({@link SeenEventIds#stores} are its stores)
      * @param violation  why a decoded event under its record key breaks the contract, or null when it holds; it
      *                   must check that the eventId and occurredAt are there
      * @param eventId    the event's id
@@ -67,22 +65,21 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
 
     private final Kind<E> kind;
     private final Duration grace;
-    private final Duration dedupRetention;
     private final Observer<? super E> observer;
+    private final SeenEventIds seen;
     private ProcessorContext<String, Intake<E>> context;
-    private WindowStore<String, Long> seen;
 
     public EventIntake(Kind<E> kind, Duration grace, Duration dedupRetention, Observer<? super E> observer) {
         this.kind = kind;
         this.grace = grace;
-        this.dedupRetention = dedupRetention;
         this.observer = observer;
+        this.seen = new SeenEventIds(kind.seenStore(), dedupRetention);
     }
 
     @Override
     public void init(ProcessorContext<String, Intake<E>> context) {
         this.context = context;
-        this.seen = context.getStateStore(kind.seenStore());
+        seen.init(context);
     }
 
     @Override
@@ -109,22 +106,14 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
             return;
         }
         String eventId = kind.eventId().apply(event);
-        if (alreadySeen(eventId, eventTime)) {
+        if (seen.contains(eventId, eventTime)) {
             observer.duplicate();
             return;
         }
-        seen.put(eventId, eventTime, eventTime);
+        seen.add(eventId, eventTime);
         observer.counted(event);
         context.forward(record.withValue((Intake<E>) new Fresh<>(event, decoded.raw(), decoded.kafkaTimestamp()))
                 .withTimestamp(eventTime));
-    }
-
-    private boolean alreadySeen(String eventId, long eventTime) {
-        long retention = dedupRetention.toMillis();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, Math.max(0, eventTime - retention),
-                eventTime + retention)) {
-            return earlier.hasNext();
-        }
     }
 
     private void reject(Record<String, Decoded<E>> record, DeadLetterReason reason, String cause) {

@@ -17,6 +17,7 @@ import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
 import io.cxpulse.streams.MinuteCombiner;
 import io.cxpulse.streams.PendingSums;
+import io.cxpulse.streams.SeenEventIds;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 
@@ -36,7 +37,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * touchpoint-source (cx.touchpoints.v1, keyed by customerId, event time = occurredAt)
- *   -> touchpoint-intake [touchpoint-seen-event-ids]: dead letters | fresh touchpoints
+ *   -> touchpoint-intake [touchpoint-seen-event-ids, batches once per commit]: dead letters | fresh touchpoints
  *   merged with fresh NPS responses (survey-intake; same key, same partitions) and ticket OPENED events
  *   (rekeyed by customerId through friction-ticket-openings)
  *   -> friction-join [friction-customer-history, friction-kept-responses; recent customers held in memory and
@@ -81,8 +82,7 @@ public final class FrictionTopology {
     public static void build(StreamsBuilder builder, Topics topics, FrictionSettings settings,
             FrictionObserver observer, KStream<String, SurveyResponse> responses,
             KStream<String, TicketEvent> tickets) {
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
-                settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        SeenEventIds.addStores(builder, SEEN_STORE, settings.dedupRetention());
         FrictionJoin.addStores(builder);
         for (Bucket bucket : Bucket.values()) {
             builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FrictionWindows.store(bucket),
@@ -98,7 +98,7 @@ public final class FrictionTopology {
                                 .withTimestampExtractor(new EventTimeExtractor<TouchpointEvent>(
                                         TouchpointEvent::getOccurredAt)))
                 .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
-                        Named.as(INTAKE.name()), SEEN_STORE);
+                        Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
         Map<String, KStream<String, Intake<TouchpointEvent>>> routes = intake.split(Named.as("touchpoint-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("fresh"));

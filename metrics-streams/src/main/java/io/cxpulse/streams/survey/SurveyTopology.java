@@ -9,6 +9,7 @@ import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
 import io.cxpulse.streams.PendingSums;
+import io.cxpulse.streams.SeenEventIds;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
 import io.cxpulse.streams.survey.SurveyWindows.AlertOut;
@@ -28,7 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * survey-source (cx.survey-responses.v1, event time = occurredAt)
- *   -> survey-intake [survey-seen-event-ids]: dead letters | fresh responses
+ *   -> survey-intake [survey-seen-event-ids, batches once per commit]: dead letters | fresh responses
  *   -> survey-combine [survey-pending-sums, written once per commit]: per dimension key (METRIC|dimension) and
  *      minute, the histogram of new responses, sent on every 100 ms
  *   -> survey-by-dimension (repartition: each key's buckets live in one task)
@@ -52,8 +53,7 @@ public final class SurveyTopology {
     /** Adds the survey topology to {@code builder}; returns the fresh responses (deduplicated, in contract). */
     public static KStream<String, SurveyResponse> build(StreamsBuilder builder, Topics topics, SurveySettings settings,
             SurveyObserver observer) {
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
-                settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        SeenEventIds.addStores(builder, SEEN_STORE, settings.dedupRetention());
         // buckets are cached: a bucket updated many times between commits is written to RocksDB and its changelog
         // once per commit
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
@@ -72,7 +72,7 @@ public final class SurveyTopology {
                                 .withTimestampExtractor(new EventTimeExtractor<SurveyResponse>(
                                         SurveyResponse::getOccurredAt)))
                 .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
-                        Named.as(INTAKE.name()), SEEN_STORE);
+                        Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
         Map<String, KStream<String, Intake<SurveyResponse>>> routes = intake.split(Named.as("survey-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("fresh"));

@@ -8,6 +8,7 @@ import io.cxpulse.streams.EventIntake.Fresh;
 import io.cxpulse.streams.EventIntake.Intake;
 import io.cxpulse.streams.EventIntake.Rejected;
 import io.cxpulse.streams.EventTimeExtractor;
+import io.cxpulse.streams.SeenEventIds;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow.Bucket;
 import io.cxpulse.streams.ticket.TicketStates.AlertOut;
@@ -30,7 +31,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * ticket-source (cx.ticket-events.v1, keyed by ticketId, event time = occurredAt)
- *   -> ticket-intake [ticket-seen-event-ids]: dead letters | fresh events
+ *   -> ticket-intake [ticket-seen-event-ids, batches once per commit]: dead letters | fresh events
  *   -> ticket-lifecycle [ticket-lifecycles, ticket-due, ticket-awaiting]: per-ticket state; final durations keyed
  *      by cell (CHANNEL|PRIORITY|=queue) | IMPOSSIBLE_SEQUENCE dead letters | first-response alerts
  *   -> ticket-by-cell (repartition: each cell's buckets live in one task)
@@ -54,8 +55,7 @@ public final class TicketTopology {
     /** Adds the ticket topology to {@code builder}; returns the fresh ticket events (deduplicated, in contract). */
     public static KStream<String, TicketEvent> build(StreamsBuilder builder, Topics topics, TicketSettings settings,
             TicketObserver observer) {
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE,
-                settings.dedupRetention(), settings.dedupRetention(), false), Serdes.String(), Serdes.Long()));
+        SeenEventIds.addStores(builder, SEEN_STORE, settings.dedupRetention());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TicketStates.TICKETS_STORE),
                 Serdes.String(), new TicketLifecycleSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TicketStates.DUE_STORE),
@@ -74,7 +74,7 @@ public final class TicketTopology {
                                 .withTimestampExtractor(new EventTimeExtractor<TicketEvent>(
                                         TicketEvent::getOccurredAt)))
                 .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
-                        Named.as(INTAKE.name()), SEEN_STORE);
+                        Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
         Map<String, KStream<String, Intake<TicketEvent>>> routes = intake.split(Named.as("ticket-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("fresh"));

@@ -1,0 +1,221 @@
+package io.cxpulse.streams;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The eventIds an intake has counted, for deduplication, made durable in batches: one changelog record per commit
+ * (at most {@value #MAX_PER_BATCH} ids each), not one per event.
+ *
+ * <p>Three stores, named after the index:
+ * <ul>
+ *   <li>the <b>index</b> ({@code <name>}): a RocksDB window store of eventId to event time, kept for the
+ *       retention, <em>not</em> logged; every lookup and every new id goes here;</li>
+ *   <li>the <b>batches</b> ({@code <name>-batches}): a logged key-value store without caching, of batch number to
+ *       the ids first counted in one commit (and their event times); this is what the changelog holds and what a
+ *       restore brings back; a batch all of whose ids are past the retention is deleted;</li>
+ *   <li>the <b>marker</b> ({@code <name>-applied}): not logged; the last batch the index is known to hold.</li>
+ * </ul>
+ * The ids counted since the last commit are in the index at once and in memory; they are written as one batch
+ * just before the commit (through a {@link CommitHook}), or as soon as {@value #MAX_PER_BATCH} are waiting.
+ *
+ * <p>Why the index can be trusted. Under exactly-once, Kafka Streams keeps a task's local state only after a
+ * clean close (which commits first); after a crash or a dirty close it wipes the whole task directory, the
+ * unlogged index and marker included, and restores the logged stores from their changelogs. So the index never
+ * holds an id that was not committed; it can only <em>lack</em> ids: after a wipe, or when the task ran
+ * elsewhere in between (the batches were restored, the index was not). So init adds to the index every batch
+ * after the marker's, or every batch when the marker's batch is gone or is not the one the marker saw (each
+ * batch carries a random token); adding an id again is harmless. Under at-least-once the index, like the logged
+ * window store it replaces, may hold ids of events whose offsets were not committed, and those events are then
+ * dropped as duplicates when they are read again.
+ *
+ * <p>Not thread-safe: one instance per processor, used on its stream thread.
+ */
+public final class SeenEventIds {
+    /** The most ids one batch holds, so that a batch record stays far below the producer's request size. */
+    public static final int MAX_PER_BATCH = 1_000;
+    private static final String MARKER_KEY = "applied";
+    /** Batch header: token, the latest event time in it, the id count. */
+    private static final int HEADER = Long.BYTES + Long.BYTES + Integer.BYTES;
+
+    private final String name;
+    private final Duration retention;
+    private final List<Seen> unwritten = new ArrayList<>();
+    private final Runnable writer = this::write;
+    private ProcessorContext<?, ?> context;
+    private WindowStore<String, Long> index;
+    private KeyValueStore<Long, byte[]> batches;
+    private KeyValueStore<String, byte[]> marker;
+    private long nextBatch;
+    private long oldestBatch;
+    private long unwrittenLatest;
+
+    /** The ids of the index store {@code name}, which {@link #addStores} adds, remembered for {@code retention}. */
+    public SeenEventIds(String name, Duration retention) {
+        this.name = name;
+        this.retention = retention;
+    }
+
+    /** Adds the index {@code name}, its batches, its marker and the batches' commit hook to {@code builder}. */
+    public static void addStores(StreamsBuilder builder, String name, Duration retention) {
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, retention,
+                false), Serdes.String(), Serdes.Long()).withLoggingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(batchesOf(name)),
+                Serdes.Long(), Serdes.ByteArray()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(markerOf(name)),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled());
+        builder.addStateStore(CommitHook.builder(CommitHook.nameFor(batchesOf(name))));
+    }
+
+    /** The stores a processor that uses the index {@code name} must be connected to. */
+    public static String[] stores(String name) {
+        return new String[] {name, batchesOf(name), markerOf(name), CommitHook.nameFor(batchesOf(name))};
+    }
+
+    /** The logged store of batches of the index {@code name}. */
+    public static String batchesOf(String name) {
+        return name + "-batches";
+    }
+
+    static String markerOf(String name) {
+        return name + "-applied";
+    }
+
+    /**
+     * Starts, from the processor's init (after Kafka Streams restored the batches): drops what was waiting (Kafka
+     * Streams may init a processor again after closing its task dirty), then brings the index up to the batches.
+     */
+    public void init(ProcessorContext<?, ?> context) {
+        this.context = context;
+        unwritten.clear();
+        unwrittenLatest = Long.MIN_VALUE;
+        index = context.getStateStore(name);
+        batches = context.getStateStore(batchesOf(name));
+        marker = context.getStateStore(markerOf(name));
+        catchUp();
+        CommitHook hook = context.getStateStore(CommitHook.nameFor(batchesOf(name)));
+        hook.beforeCommit(writer);
+    }
+
+    /** Whether {@code eventId} was counted with an event time within the retention of {@code eventTime}. */
+    public boolean contains(String eventId, long eventTime) {
+        long span = retention.toMillis();
+        try (WindowStoreIterator<Long> earlier = index.fetch(eventId, Math.max(0, eventTime - span),
+                eventTime + span)) {
+            return earlier.hasNext();
+        }
+    }
+
+    /** Remembers {@code eventId}, counted now with {@code eventTime}; it is in a batch before the next commit. */
+    public void add(String eventId, long eventTime) {
+        index.put(eventId, eventTime, eventTime);
+        unwritten.add(new Seen(eventId, eventTime));
+        unwrittenLatest = Math.max(unwrittenLatest, eventTime);
+        if (unwritten.size() >= MAX_PER_BATCH) {
+            write();
+        }
+    }
+
+    private void write() {
+        if (unwritten.isEmpty()) {
+            return;
+        }
+        long token = ThreadLocalRandom.current().nextLong();
+        long number = nextBatch++;
+        batches.put(number, encode(token, unwrittenLatest, unwritten));
+        marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(number).putLong(token).array());
+        unwritten.clear();
+        unwrittenLatest = Long.MIN_VALUE;
+        expire();
+    }
+
+    /** Deletes the oldest batches whose ids are all past the retention (the index forgets them by itself). */
+    private void expire() {
+        long horizon = context.currentStreamTimeMs() - retention.toMillis();
+        List<Long> expired = new ArrayList<>();
+        try (KeyValueIterator<Long, byte[]> oldest = batches.range(oldestBatch, null)) {
+            while (oldest.hasNext()) {
+                KeyValue<Long, byte[]> batch = oldest.next();
+                if (ByteBuffer.wrap(batch.value).getLong(Long.BYTES) >= horizon) {
+                    oldestBatch = batch.key;
+                    break;
+                }
+                expired.add(batch.key);
+                oldestBatch = batch.key + 1;
+            }
+        }
+        for (Long number : expired) {
+            batches.delete(number);
+        }
+    }
+
+    private void catchUp() {
+        long from = 0;
+        byte[] applied = marker.get(MARKER_KEY);
+        if (applied != null) {
+            ByteBuffer last = ByteBuffer.wrap(applied);
+            long number = last.getLong();
+            byte[] batch = batches.get(number);
+            if (batch != null && ByteBuffer.wrap(batch).getLong() == last.getLong()) {
+                from = number + 1;
+            }
+        }
+        KeyValue<Long, byte[]> newest = null;
+        try (KeyValueIterator<Long, byte[]> missing = batches.range(from, null)) {
+            while (missing.hasNext()) {
+                newest = missing.next();
+                ByteBuffer batch = ByteBuffer.wrap(newest.value).position(HEADER - Integer.BYTES);
+                int count = batch.getInt();
+                for (int i = 0; i < count; i++) {
+                    long eventTime = batch.getLong();
+                    byte[] id = new byte[batch.getInt()];
+                    batch.get(id);
+                    index.put(new String(id, StandardCharsets.UTF_8), eventTime, eventTime);
+                }
+            }
+        }
+        if (newest != null) {
+            marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(newest.key)
+                    .putLong(ByteBuffer.wrap(newest.value).getLong()).array());
+        }
+        try (KeyValueIterator<Long, byte[]> last = batches.reverseAll()) {
+            nextBatch = last.hasNext() ? last.next().key + 1 : 0;
+        }
+        try (KeyValueIterator<Long, byte[]> first = batches.all()) {
+            oldestBatch = first.hasNext() ? first.next().key : 0;
+        }
+    }
+
+    private static byte[] encode(long token, long latest, List<Seen> ids) {
+        List<byte[]> encoded = new ArrayList<>(ids.size());
+        int size = HEADER;
+        for (Seen seen : ids) {
+            byte[] id = seen.eventId.getBytes(StandardCharsets.UTF_8);
+            encoded.add(id);
+            size += Long.BYTES + Integer.BYTES + id.length;
+        }
+        ByteBuffer batch = ByteBuffer.allocate(size).putLong(token).putLong(latest).putInt(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            byte[] id = encoded.get(i);
+            batch.putLong(ids.get(i).eventTime).putInt(id.length).put(id);
+        }
+        return batch.array();
+    }
+
+    private record Seen(String eventId, long eventTime) {
+    }
+}

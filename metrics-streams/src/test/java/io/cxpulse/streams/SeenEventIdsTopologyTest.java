@@ -1,0 +1,241 @@
+package io.cxpulse.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SeenEventIds} in a running topology (the test driver commits after every input record): a record's key is
+ * a comma-separated list of eventIds, each counted once. The batches' changelog gets one record per commit holding
+ * the ids first counted in it, or more when over {@value SeenEventIds#MAX_PER_BATCH} ids are waiting; the index is
+ * not logged; an index that lacks restored batches (after a wipe, or after the task ran elsewhere) learns them on
+ * init; a batch past the retention is deleted. The batches are decoded here independently of the class.
+ */
+class SeenEventIdsTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
+    private static final Duration RETENTION = Duration.ofHours(1);
+    private static final String INDEX = "test-seen-event-ids";
+    /**
+     * A key that has the processor init its ids again (a store can be reached only while a record is processed), as
+     * Kafka Streams does on the same instance when it revives a task that closed dirty.
+     */
+    private static final String INIT_AGAIN = "!init";
+
+    /** Counts each id of the record's key once; sends every id counted for the first time on. */
+    private static final class Dedup implements Processor<String, Long, String, Long> {
+        private final SeenEventIds seen = new SeenEventIds(INDEX, RETENTION);
+        private ProcessorContext<String, Long> context;
+
+        @Override
+        public void init(ProcessorContext<String, Long> context) {
+            this.context = context;
+            seen.init(context);
+        }
+
+        @Override
+        public void process(Record<String, Long> record) {
+            if (record.key().equals(INIT_AGAIN)) {
+                seen.init(context);
+                return;
+            }
+            for (String id : record.key().split(",")) {
+                if (!seen.contains(id, record.timestamp())) {
+                    seen.add(id, record.timestamp());
+                    context.forward(record.withKey(id));
+                }
+            }
+        }
+    }
+
+    /** A batch as the changelog holds it. */
+    private record Batch(long token, long latest, List<String> ids, List<Long> times) {
+        static Batch decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            long token = in.getLong();
+            long latest = in.getLong();
+            int count = in.getInt();
+            List<String> ids = new ArrayList<>();
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                times.add(in.getLong());
+                byte[] id = new byte[in.getInt()];
+                in.get(id);
+                ids.add(new String(id, StandardCharsets.UTF_8));
+            }
+            assertThat(in.hasRemaining()).isFalse();
+            return new Batch(token, latest, ids, times);
+        }
+    }
+
+    private final List<TestDrivers> started = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Long> in;
+    private TestOutputTopic<String, Long> out;
+    private TestOutputTopic<Long, byte[]> batches;
+
+    private void start(String application) {
+        StreamsBuilder builder = new StreamsBuilder();
+        SeenEventIds.addStores(builder, INDEX, RETENTION);
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
+                .process(Dedup::new, Named.as("test-dedup"), SeenEventIds.stores(INDEX))
+                .to("out", Produced.with(Serdes.String(), Serdes.Long()));
+        TestDrivers drivers = new TestDrivers(builder.build(), application, T0);
+        started.add(drivers);
+        driver = drivers.driver();
+        in = driver.createInputTopic("in", new StringSerializer(), new LongSerializer());
+        out = driver.createOutputTopic("out", new StringDeserializer(), new LongDeserializer());
+        batches = driver.createOutputTopic(application + "-" + SeenEventIds.batchesOf(INDEX) + "-changelog",
+                new LongDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(TestDrivers::close);
+    }
+
+    @Test
+    void shouldWriteTheIdsFirstCountedInACommitAsOneBatch() {
+        start("seen-test");
+        in.pipeInput("a,b,a,c", 0L, T0);
+        in.pipeInput("b,d", 0L, T0.plusSeconds(60));
+
+        assertThat(counted()).containsExactly("a", "b", "c", "d");
+        List<KeyValue<Long, byte[]>> written = batches.readKeyValuesToList();
+        assertThat(written).extracting(record -> record.key).containsExactly(0L, 1L);
+        Batch first = Batch.decode(written.get(0).value);
+        assertThat(first.ids()).containsExactly("a", "b", "c");
+        assertThat(first.times()).containsOnly(T0.toEpochMilli());
+        Batch second = Batch.decode(written.get(1).value);
+        assertThat(second.ids()).containsExactly("d");
+        assertThat(second.latest()).isEqualTo(T0.plusSeconds(60).toEpochMilli());
+        assertThat(second.token()).isNotEqualTo(first.token());
+        assertThat(driver.producedTopicNames()).noneMatch(topic -> topic.contains(INDEX + "-changelog")
+                || topic.contains(INDEX + "-applied"));
+    }
+
+    @Test
+    void shouldWriteABatchAtOnceWhenItIsFull() {
+        start("seen-full-test");
+        int count = SeenEventIds.MAX_PER_BATCH + 5;
+        in.pipeInput(IntStream.range(0, count).mapToObj(i -> "id-" + i).collect(Collectors.joining(",")), 0L, T0);
+
+        assertThat(counted()).hasSize(count);
+        List<KeyValue<Long, byte[]>> written = batches.readKeyValuesToList();
+        assertThat(written).extracting(record -> Batch.decode(record.value).ids().size())
+                .containsExactly(SeenEventIds.MAX_PER_BATCH, 5);
+    }
+
+    @Test
+    void shouldLearnRestoredBatchesTheIndexLacks() {
+        List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
+
+        // a second task with an empty index (a wiped one): its batches are restored, as Kafka Streams would, and it
+        // is initialized
+        start("seen-wiped-test");
+        restore(elsewhere);
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+        in.pipeInput("a,c,d", 0L, T0);
+
+        assertThat(counted()).containsExactly("d");
+        assertThat(batches.readKeyValuesToList()).extracting(record -> record.key).endsWith(2L);
+    }
+
+    @Test
+    void shouldLearnEveryBatchWhenTheMarkedOneIsNotTheOneItSaw() {
+        List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
+
+        // this task wrote a batch 0 of its own (x), then ran elsewhere, where batch 0 was written afresh
+        start("seen-back-test");
+        in.pipeInput("x", 0L, T0);
+        restore(elsewhere);
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+        in.pipeInput("a,b,c,d", 0L, T0);
+
+        assertThat(counted()).containsExactly("x", "d");
+    }
+
+    @Test
+    void shouldNotLearnTheBatchesItHasAgainOnInit() {
+        start("seen-again-test");
+        in.pipeInput("a", 0L, T0);
+        in.pipeInput("b", 0L, T0);
+        // batch 0 now says e was counted; were the batches the index already has read again on init, e would be
+        // taken for a duplicate
+        KeyValueStore<Long, byte[]> stored = driver.getKeyValueStore(SeenEventIds.batchesOf(INDEX));
+        stored.put(0L, rewrite(stored.get(0L), "e"));
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+        in.pipeInput("a,e", 0L, T0);
+
+        assertThat(counted()).containsExactly("a", "b", "e");
+    }
+
+    @Test
+    void shouldDeleteABatchOnceItsIdsArePastTheRetention() {
+        start("seen-expiry-test");
+        in.pipeInput("a", 0L, T0);
+        in.pipeInput("b", 0L, T0.plus(RETENTION).plusSeconds(30));
+        in.pipeInput("c", 0L, T0.plus(RETENTION).plusSeconds(90));
+
+        List<KeyValue<Long, byte[]>> written = batches.readKeyValuesToList();
+        // batch 0 is deleted when batch 1 is written, an hour and a half minute later
+        assertThat(written).extracting(record -> record.key).containsExactly(0L, 1L, 0L, 2L);
+        assertThat(written.get(2).value).isNull();
+        KeyValueStore<Long, byte[]> stored = driver.getKeyValueStore(SeenEventIds.batchesOf(INDEX));
+        assertThat(stored.get(0L)).isNull();
+        assertThat(stored.get(1L)).isNotNull();
+        assertThat(counted()).containsExactly("a", "b", "c");
+    }
+
+    /** The batches of a task elsewhere that counted a and b in one commit, then c. */
+    private List<KeyValue<Long, byte[]>> batchesWrittenElsewhere() {
+        start("seen-elsewhere-test");
+        in.pipeInput("a,b", 0L, T0);
+        in.pipeInput("c", 0L, T0);
+        return batches.readKeyValuesToList();
+    }
+
+    private List<String> counted() {
+        return out.readKeyValuesToList().stream().map(record -> record.key).toList();
+    }
+
+    private void restore(List<KeyValue<Long, byte[]>> records) {
+        KeyValueStore<Long, byte[]> stored = driver.getKeyValueStore(SeenEventIds.batchesOf(INDEX));
+        records.forEach(record -> stored.put(record.key, record.value));
+    }
+
+    /** {@code batch} with the same token, holding {@code id} only. */
+    private static byte[] rewrite(byte[] batch, String id) {
+        Batch old = Batch.decode(batch);
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + 8 + 4 + 8 + 4 + bytes.length).putLong(old.token()).putLong(old.latest())
+                .putInt(1).putLong(old.latest()).putInt(bytes.length).put(bytes).array();
+    }
+}
