@@ -10,6 +10,7 @@ import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryException;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -21,7 +22,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads Confluent wire-format records: checks the magic byte, fetches the writer schema by id from the registry
  * (once per id), and resolves it against the reader schema, so records written with an older schema are read as
- * the newer one.
+ * the newer one. A generated class written with its own schema is read by a {@link ReadPlan}, which gives the same
+ * values without resolving every field again.
  *
  * <p>The reader schema is the given class's when one is given, the generated class matching the writer schema
  * when {@code specific.avro.reader=true}, and otherwise the writer schema itself ({@code GenericRecord}).
@@ -35,7 +37,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private SchemaRegistryClient client;
     private Class<? extends SpecificRecord> readerClass;
     private AvroSerdeConfig config;
-    private final Map<ReaderKey, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    private final Map<ReaderKey, BodyReader> readers = new ConcurrentHashMap<>();
+
+    /** Reads one record's body: a {@link ReadPlan} when there is one, else Avro's resolving reader. */
+    @FunctionalInterface
+    private interface BodyReader {
+        Object read(BoundedDecoder in) throws IOException;
+    }
 
     private record ReaderKey(int writerId, Schema reader) {
     }
@@ -84,15 +92,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         Schema writer = writerSchema(topic, id);
         Optional<Schema> specificReader = specificReaderSchema(writer, topic, id);
         Schema reader = specificReader.orElse(writer);
-        DatumReader<Object> datumReader = readers.computeIfAbsent(new ReaderKey(id, reader), key ->
-                specificReader.isPresent()
-                ? BoundedDatumReaders.specific(writer, reader)
-                : BoundedDatumReaders.generic(writer, reader));
+        BodyReader bodyReader = readers.computeIfAbsent(new ReaderKey(id, reader), key ->
+                bodyReader(writer, specificReader));
         try {
             int bodyLength = data.length - WireFormat.HEADER_SIZE;
             BoundedDecoder decoder = new BoundedDecoder(DecoderFactory.get().binaryDecoder(data,
                     WireFormat.HEADER_SIZE, bodyLength, null), bodyLength);
-            Object value = datumReader.read(null, decoder);
+            Object value = bodyReader.read(decoder);
             if (!decoder.isEnd()) {
                 throw new IOException("bytes left over after the record ended");
             }
@@ -101,6 +107,22 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             throw new SerializationException("Corrupt or truncated Avro body in record from topic " + topic
                     + " (schema id " + id + ", " + writer.getFullName() + "): " + e, e);
         }
+    }
+
+    private static BodyReader bodyReader(Schema writer, Optional<Schema> specificReader) {
+        if (specificReader.isEmpty()) {
+            DatumReader<Object> generic = BoundedDatumReaders.generic(writer, writer);
+            return in -> generic.read(null, in);
+        }
+        Schema reader = specificReader.get();
+        ReadPlan plan = SchemaNormalization.parsingFingerprint64(writer)
+                == SchemaNormalization.parsingFingerprint64(reader)
+                ? ReadPlan.of(reader, BoundedDatumReaders.specificModel()) : null;
+        if (plan != null) {
+            return plan::read;
+        }
+        DatumReader<Object> specific = BoundedDatumReaders.specific(writer, reader);
+        return in -> specific.read(null, in);
     }
 
     private Schema writerSchema(String topic, int id) {

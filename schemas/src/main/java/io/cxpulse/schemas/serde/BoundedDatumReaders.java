@@ -39,6 +39,11 @@ final class BoundedDatumReaders {
         return model;
     }
 
+    /** The data model of {@link #specific} readers: generated classes with their logical-type conversions. */
+    static SpecificData specificModel() {
+        return SPECIFIC_MODEL;
+    }
+
     /** A reader into {@code GenericRecord}s. */
     static <D> GenericDatumReader<D> generic(Schema writer, Schema reader) {
         return new Bounded<>(writer, reader, GENERIC_MODEL);
