@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -54,7 +55,12 @@ public final class SeenEventIds {
 
     private final String name;
     private final Duration retention;
-    private final List<Seen> unwritten = new ArrayList<>();
+    /**
+     * The batch being filled: its header left blank until it is written, then per id its event time, length and
+     * UTF-8 bytes, appended as the id is counted (while its string is still in the CPU's caches).
+     */
+    private ByteBuffer unwritten = emptyBatch(64 * 1024);
+    private int unwrittenCount;
     private final Runnable writer = this::write;
     private ProcessorContext<?, ?> context;
     private WindowStore<String, Long> index;
@@ -101,7 +107,8 @@ public final class SeenEventIds {
      */
     public void init(ProcessorContext<?, ?> context) {
         this.context = context;
-        unwritten.clear();
+        unwritten.position(HEADER);
+        unwrittenCount = 0;
         unwrittenLatest = Long.MIN_VALUE;
         index = context.getStateStore(name);
         batches = context.getStateStore(batchesOf(name));
@@ -123,22 +130,32 @@ public final class SeenEventIds {
     /** Remembers {@code eventId}, counted now with {@code eventTime}; it is in a batch before the next commit. */
     public void add(String eventId, long eventTime) {
         index.put(eventId, eventTime, eventTime);
-        unwritten.add(new Seen(eventId, eventTime));
+        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+        if (unwritten.remaining() < Long.BYTES + Integer.BYTES + id.length) {
+            ByteBuffer larger = emptyBatch(2 * unwritten.capacity() + id.length);
+            larger.put(unwritten.array(), HEADER, unwritten.position() - HEADER);
+            unwritten = larger;
+        }
+        unwritten.putLong(eventTime).putInt(id.length).put(id);
+        unwrittenCount++;
         unwrittenLatest = Math.max(unwrittenLatest, eventTime);
-        if (unwritten.size() >= MAX_PER_BATCH) {
+        if (unwrittenCount >= MAX_PER_BATCH) {
             write();
         }
     }
 
     private void write() {
-        if (unwritten.isEmpty()) {
+        if (unwrittenCount == 0) {
             return;
         }
         long token = ThreadLocalRandom.current().nextLong();
         long number = nextBatch++;
-        batches.put(number, encode(token, unwrittenLatest, unwritten));
+        byte[] batch = Arrays.copyOf(unwritten.array(), unwritten.position());
+        ByteBuffer.wrap(batch).putLong(token).putLong(unwrittenLatest).putInt(unwrittenCount);
+        batches.put(number, batch);
         marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(number).putLong(token).array());
-        unwritten.clear();
+        unwritten.position(HEADER);
+        unwrittenCount = 0;
         unwrittenLatest = Long.MIN_VALUE;
         expire();
     }
@@ -200,22 +217,7 @@ public final class SeenEventIds {
         }
     }
 
-    private static byte[] encode(long token, long latest, List<Seen> ids) {
-        List<byte[]> encoded = new ArrayList<>(ids.size());
-        int size = HEADER;
-        for (Seen seen : ids) {
-            byte[] id = seen.eventId.getBytes(StandardCharsets.UTF_8);
-            encoded.add(id);
-            size += Long.BYTES + Integer.BYTES + id.length;
-        }
-        ByteBuffer batch = ByteBuffer.allocate(size).putLong(token).putLong(latest).putInt(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            byte[] id = encoded.get(i);
-            batch.putLong(ids.get(i).eventTime).putInt(id.length).put(id);
-        }
-        return batch.array();
-    }
-
-    private record Seen(String eventId, long eventTime) {
+    private static ByteBuffer emptyBatch(int capacity) {
+        return ByteBuffer.allocate(capacity).position(HEADER);
     }
 }

@@ -154,6 +154,28 @@ class SeenEventIdsTopologyTest {
     }
 
     @Test
+    void shouldKeepLongAndNonAsciiIdsWholeInABatchLargerThanItsFirstBuffer() {
+        start("seen-long-test");
+        // 400 ids of 200 characters, 2 UTF-8 bytes each: about 160 KB in one batch
+        List<String> ids = IntStream.range(0, 400).mapToObj(i -> String.format("%03d", i) + "é".repeat(197))
+                .toList();
+        in.pipeInput(String.join(",", ids), 0L, T0);
+        in.pipeInput("a,b", 0L, T0.plusSeconds(1));
+
+        List<KeyValue<Long, byte[]>> written = batches.readKeyValuesToList();
+        assertThat(written).extracting(record -> Batch.decode(record.value).ids())
+                .containsExactly(ids, List.of("a", "b"));
+        assertThat(Batch.decode(written.get(0).value).times()).containsOnly(T0.toEpochMilli());
+
+        // a wiped task with these batches restored knows every one of them
+        start("seen-long-wiped-test");
+        restore(written);
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+        in.pipeInput(ids.get(0) + "," + ids.get(399) + ",b,c", 0L, T0.plusSeconds(2));
+        assertThat(counted()).containsExactly("c");
+    }
+
+    @Test
     void shouldLearnRestoredBatchesTheIndexLacks() {
         List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
 
