@@ -129,8 +129,15 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
     }
 
     public static String escape(String value) {
-        StringBuilder escaped = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
+        int first = 0;
+        while (first < value.length() && !needsEscape(value.charAt(first))) {
+            first++;
+        }
+        if (first == value.length()) {
+            return value;
+        }
+        StringBuilder escaped = new StringBuilder(value.length() + 8).append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '%' -> escaped.append("%25");
@@ -140,6 +147,10 @@ public record Dimension(Kind kind, String segment, String channel, String touchp
             }
         }
         return escaped.toString();
+    }
+
+    private static boolean needsEscape(char c) {
+        return c == '%' || c == '|' || c == '=';
     }
 
     public static String unescape(String value) {

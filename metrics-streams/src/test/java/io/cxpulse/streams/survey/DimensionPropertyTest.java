@@ -38,6 +38,18 @@ class DimensionPropertyTest {
     }
 
     @Property
+    void escapingRoundTripsAndKeepsNoSeparator(@ForAll("values") String value) {
+        String escaped = Dimension.escape(value);
+
+        assertThat(Dimension.unescape(escaped)).isEqualTo(value);
+        assertThat(escaped).doesNotContain("|", "=");
+        assertThat(escaped.replace("%25", "").replace("%7C", "").replace("%3D", "")).doesNotContain("%");
+        if (!value.contains("|") && !value.contains("=") && !value.contains("%")) {
+            assertThat(escaped).isEqualTo(value);
+        }
+    }
+
+    @Property
     void aQueryNamesAtMostSegmentAndChannelOrATouchpointAlone(@ForAll("values") String touchpoint) {
         assertThat(Dimension.of("s", null, touchpoint)).isEqualTo(Optional.empty());
         assertThat(Dimension.of(null, "WEB", touchpoint)).isEqualTo(Optional.empty());
