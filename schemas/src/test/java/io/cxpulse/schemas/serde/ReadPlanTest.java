@@ -2,7 +2,6 @@ package io.cxpulse.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -31,12 +30,9 @@ import net.jqwik.api.constraints.IntRange;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -61,7 +57,7 @@ class ReadPlanTest {
     void readsWhatAvrosReaderReads(@ForAll("seeds") long seed, @ForAll @IntRange(min = 0, max = 6) int which) {
         Class<? extends SpecificRecord> type = PLANNED.get(which);
         SpecificRecord record = RandomRecords.of(type, new Random(seed));
-        byte[] body = avroBytes(record);
+        byte[] body = AvroBodies.of(record);
 
         Object planned = readWithPlan(type, body);
         Object avro = readWithAvro(type, body);
@@ -75,7 +71,7 @@ class ReadPlanTest {
             @ForAll @IntRange(min = 0, max = 2) int which) {
         Class<? extends SpecificRecord> type = PLANNED.get(which);
         Random random = new Random(seed);
-        byte[] body = avroBytes(RandomRecords.of(type, random));
+        byte[] body = AvroBodies.of(RandomRecords.of(type, random));
         byte[] corrupt = corrupt(body, random);
 
         Outcome planned = outcome(() -> readWithPlan(type, corrupt));
@@ -194,18 +190,6 @@ class ReadPlanTest {
                 assertSameClasses(key, entry.getKey(), path + ".key");
                 assertSameClasses(other.get(key), entry.getValue(), path + "{" + key + "}");
             }
-        }
-    }
-
-    private static byte[] avroBytes(SpecificRecord record) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
