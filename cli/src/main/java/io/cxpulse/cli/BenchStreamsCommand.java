@@ -34,10 +34,14 @@ import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
+import io.cxpulse.streams.MetricsStreamsConfig;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.friction.FrictionObserver;
 import io.cxpulse.streams.friction.FrictionSettings;
 import io.cxpulse.streams.friction.FrictionTopology;
+import io.cxpulse.streams.metrics.FrictionMetrics;
+import io.cxpulse.streams.metrics.SurveyMetrics;
+import io.cxpulse.streams.metrics.TicketMetrics;
 import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.survey.SurveyTopology;
@@ -45,6 +49,9 @@ import io.cxpulse.streams.ticket.TicketObserver;
 import io.cxpulse.streams.ticket.TicketSettings;
 import io.cxpulse.streams.ticket.TicketTopology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -124,6 +131,10 @@ final class BenchStreamsCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "num.stream.threads of both apps in the "
             + "throughput runs (default: ${DEFAULT-VALUE}).")
     int threads;
+
+    @Option(names = "--no-meters", description = "Build the topologies with no-op observers instead of the "
+            + "Micrometer meters metrics-streams registers (to see what the meters cost).")
+    boolean noMeters;
 
     @Option(names = "--probes", defaultValue = "200", description = "Freshness probes; 0 skips the freshness run "
             + "(default: ${DEFAULT-VALUE}).")
@@ -354,11 +365,16 @@ final class BenchStreamsCommand implements Callable<Integer> {
                     "alerts", applicationId + ".alerts", "dead-letter", applicationId + ".dead-letter");
             Topics topics = Topics.create(registry, Map.of("schema.registry.url", platform.schemaRegistryUrl()),
                     names);
+            // The meters metrics-streams composes (MetricsStreamsApp), unless --no-meters; never scraped here.
+            MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            int topN = Integer.parseInt(MetricsStreamsConfig.defaults().get("metrics.top.n"));
             KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics,
-                    SurveySettings.defaults(), SurveyObserver.NONE);
+                    SurveySettings.defaults(), noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
             if (mode == Mode.FULL) {
-                FrictionTopology.build(builder, topics, FrictionSettings.defaults(), FrictionObserver.NONE, responses,
-                        TicketTopology.build(builder, topics, TicketSettings.defaults(), TicketObserver.NONE));
+                FrictionTopology.build(builder, topics, FrictionSettings.defaults(),
+                        noMeters ? FrictionObserver.NONE : new FrictionMetrics(meters, topN), responses,
+                        TicketTopology.build(builder, topics, TicketSettings.defaults(),
+                                noMeters ? TicketObserver.NONE : new TicketMetrics(meters, topN)));
             }
         } else {
             for (String input : mode.inputs) {

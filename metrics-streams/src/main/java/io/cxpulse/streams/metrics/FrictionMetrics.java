@@ -1,6 +1,7 @@
 package io.cxpulse.streams.metrics;
 
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,6 @@ import io.cxpulse.streams.friction.FrictionObserver;
 import io.cxpulse.streams.friction.Touchpoint;
 import io.cxpulse.streams.survey.RollingWindow;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 
 /**
  * The friction topology's meters.
@@ -51,11 +51,13 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
         String touchpoint = touchpoints.label(event.getTouchpoint());
         String channel = event.getChannel() == null ? "none" : event.getChannel().name();
         meters.counter("cx.touchpoint.events", "Touchpoint events counted once each (after deduplication)",
-                Tags.of("touchpoint", touchpoint, "channel", channel, "outcome", event.getOutcome().name()))
-                .increment();
-        for (FrictionSignal signal : event.getFrictionSignals().stream().distinct().toList()) {
-            meters.counter("cx.friction.signals", "Touchpoint events carrying each friction signal",
-                    Tags.of("touchpoint", touchpoint, "signal", signal.name())).increment();
+                "touchpoint", touchpoint, "channel", channel, "outcome", event.getOutcome().name()).increment();
+        Set<FrictionSignal> seen = EnumSet.noneOf(FrictionSignal.class);
+        for (FrictionSignal signal : event.getFrictionSignals()) {
+            if (seen.add(signal)) {
+                meters.counter("cx.friction.signals", "Touchpoint events carrying each friction signal",
+                        "touchpoint", touchpoint, "signal", signal.name()).increment();
+            }
         }
     }
 
@@ -63,20 +65,20 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
 
     @Override
     public void found(Touchpoint touchpoint, FrictionBucket count) {
-        Tags tags = Tags.of("touchpoint", touchpoints.label(touchpoint.step()), "channel", touchpoint.channelLabel());
+        String step = touchpoints.label(touchpoint.step());
+        String channel = touchpoint.channelLabel();
         if (count.channelSwitches() > 0) {
             meters.counter("cx.friction.channel.switches", "Journeys that reached a further channel at this touchpoint",
-                    tags).increment(count.channelSwitches());
+                    "touchpoint", step, "channel", channel).increment(count.channelSwitches());
         }
         if (count.repeatedContacts() > 0) {
             meters.counter("cx.friction.repeated.contacts",
-                    "FAILED or ABANDONED visits here followed within 7 days by a support contact", tags)
-                    .increment(count.repeatedContacts());
+                    "FAILED or ABANDONED visits here followed within 7 days by a support contact",
+                    "touchpoint", step, "channel", channel).increment(count.repeatedContacts());
         }
         if (count.repeatedInputJourneys() > 0) {
             meters.counter("cx.friction.repeated.input.journeys", "Journeys with REPEATED_INPUT at this touchpoint",
-                    tags)
-                    .increment(count.repeatedInputJourneys());
+                    "touchpoint", step, "channel", channel).increment(count.repeatedInputJourneys());
         }
     }
 

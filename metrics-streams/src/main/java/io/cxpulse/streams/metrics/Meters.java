@@ -1,6 +1,7 @@
 package io.cxpulse.streams.metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.function.Function;
 
 import io.cxpulse.avro.DeadLetterReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
@@ -22,7 +24,7 @@ import io.micrometer.core.instrument.Tags;
 final class Meters {
     private final MeterRegistry registry;
     private final String type;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Meter> meters = new ConcurrentHashMap<>();
     private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
 
     /**
@@ -38,24 +40,63 @@ final class Meters {
         return registry;
     }
 
-    Counter counter(String name, String description, Tags tags) {
-        return counters.computeIfAbsent(name + tags, key -> Counter.builder(name).description(description).tags(tags)
-                .register(registry));
+    /**
+     * The counter {@code name} with tags {@code tags} (keys and values in turn, as {@link Tags#of(String...)}
+     * takes them), registered on first use. Looked up by the name and the strings as given, so a hit builds no
+     * {@link Tags} (which sort) and no string; pass a name's keys in one order.
+     */
+    Counter counter(String name, String description, String... tags) {
+        return meter(name, tags, t -> Counter.builder(name).description(description).tags(t).register(registry));
+    }
+
+    /** The meter {@code name} with tags {@code tags} (keys and values in turn), made by {@code make} on a miss. */
+    @SuppressWarnings("unchecked")
+    <M extends Meter> M meter(String name, String[] tags, Function<Tags, M> make) {
+        Key key = new Key(name, tags);
+        Meter meter = meters.get(key);
+        if (meter == null) {
+            meter = meters.computeIfAbsent(new Key(name, tags.clone()), k -> make.apply(Tags.of(tags)));
+        }
+        return (M) meter;
+    }
+
+    /** A meter's name and tag strings, compared element by element. */
+    private static final class Key {
+        private final String name;
+        private final String[] tags;
+        private final int hash;
+
+        Key(String name, String[] tags) {
+            this.name = name;
+            this.tags = tags;
+            this.hash = 31 * name.hashCode() + Arrays.hashCode(tags);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && hash == key.hash && name.equals(key.name)
+                    && Arrays.equals(tags, key.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** An event dropped because its eventId was already counted. */
     void duplicate() {
         counter("cx.duplicate.events", "Events dropped because their eventId was already counted",
-                Tags.of("type", type)).increment();
+                "type", type).increment();
     }
 
     /** A record sent to the dead-letter topic; a late event is also counted as late. */
     void deadLettered(DeadLetterReason reason) {
         counter("cx.dead.letters", "Records sent to the dead-letter topic, by reason",
-                Tags.of("type", type, "reason", reason.name())).increment();
+                "type", type, "reason", reason.name()).increment();
         if (reason == DeadLetterReason.LATE_EVENT) {
             counter("cx.late.events", "Events later than the grace period (dead-lettered, not counted)",
-                    Tags.of("type", type)).increment();
+                    "type", type).increment();
         }
     }
 

@@ -47,7 +47,7 @@ public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetr
         String segment = response.getSegment() == null ? "none" : counterSegments.label(response.getSegment());
         String channel = response.getChannel() == null ? "none" : response.getChannel().name();
         meters.counter("cx.survey.responses", "Survey responses counted once each (after deduplication)",
-                Tags.of("metric", metric, "category", category, "segment", segment, "channel", channel)).increment();
+                "metric", metric, "category", category, "segment", segment, "channel", channel).increment();
     }
 
 

@@ -21,7 +21,6 @@ import io.cxpulse.streams.ticket.TicketCell;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
 import io.cxpulse.streams.ticket.TicketObserver;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -49,9 +48,10 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
     private static final Duration[] BUCKETS = {Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
             Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
             Duration.ofHours(24), Duration.ofHours(48), Duration.ofDays(7)};
+    private static final String RESOLUTION =
+            "OPENED to RESOLVED: first once per ticket, full for each resolution that became the last";
     private static final List<String> RATE_LABELS = List.of("window", "channel", "queue");
     private final int topN;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Map<TicketPriority, long[]>> backlog = new ConcurrentHashMap<>();
 
     public TicketMetrics(MeterRegistry registry, int topN) {
@@ -66,30 +66,29 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
     @Override
     public void counted(TicketEvent event) {
         meters.counter("cx.ticket.events", "Ticket events counted once each (after deduplication)",
-                Tags.of("type", event.getType().name(), "priority", event.getPriority().name(), "channel",
-                        event.getChannel() == null ? "none" : event.getChannel().name())).increment();
+                "type", event.getType().name(), "priority", event.getPriority().name(), "channel",
+                event.getChannel() == null ? "none" : event.getChannel().name()).increment();
     }
 
 
 
     @Override
     public void settled(Settled settled) {
-        Tags tags = Tags.of("channel", settled.facets().channel() == null ? "none" : settled.facets().channel().name(),
-                "priority", String.valueOf(settled.facets().priority()));
+        String channel = settled.facets().channel() == null ? "none" : settled.facets().channel().name();
+        String priority = String.valueOf(settled.facets().priority());
         switch (settled.kind()) {
             case FIRST_RESPONSE -> timer("cx.ticket.first.response",
-                    "OPENED to first AGENT_REPLIED, observed once per ticket when final", tags)
-                    .record(settled.duration());
-            case FIRST_RESOLUTION -> timer("cx.ticket.resolution",
-                    "OPENED to RESOLVED: first once per ticket, full for each resolution that became the last",
-                    tags.and("resolution", "first")).record(settled.duration());
+                    "OPENED to first AGENT_REPLIED, observed once per ticket when final",
+                    "channel", channel, "priority", priority).record(settled.duration());
+            case FIRST_RESOLUTION -> timer("cx.ticket.resolution", RESOLUTION,
+                    "channel", channel, "priority", priority, "resolution", "first").record(settled.duration());
             case FULL_RESOLUTION -> {
-                timer("cx.ticket.resolution",
-                        "OPENED to RESOLVED: first once per ticket, full for each resolution that became the last",
-                        tags.and("resolution", "full")).record(settled.duration());
+                timer("cx.ticket.resolution", RESOLUTION,
+                        "channel", channel, "priority", priority, "resolution", "full").record(settled.duration());
                 if (settled.supersedes()) {
                     meters.counter("cx.ticket.resolutions.superseded",
-                            "Full resolutions replaced by a later one after a reopen", tags).increment();
+                            "Full resolutions replaced by a later one after a reopen",
+                            "channel", channel, "priority", priority).increment();
                 }
             }
             default -> {
@@ -100,7 +99,7 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
     @Override
     public void breached(TicketPriority priority) {
         meters.counter("cx.ticket.sla.breaches", "Tickets that had no first reply within their priority's target",
-                Tags.of("priority", String.valueOf(priority))).increment();
+                "priority", String.valueOf(priority)).increment();
     }
 
     @Override
@@ -207,8 +206,8 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
 
 
 
-    private Timer timer(String name, String description, Tags tags) {
-        return timers.computeIfAbsent(name + tags, key -> Timer.builder(name).description(description).tags(tags)
+    private Timer timer(String name, String description, String... tags) {
+        return meters.meter(name, tags, t -> Timer.builder(name).description(description).tags(t)
                 .serviceLevelObjectives(BUCKETS).register(meters.registry()));
     }
 
