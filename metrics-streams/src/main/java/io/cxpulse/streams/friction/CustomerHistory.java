@@ -4,11 +4,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.FrictionSignal;
@@ -19,8 +18,14 @@ import io.cxpulse.avro.TouchpointEvent;
  * One customer's recent touchpoints and support contacts, kept for a retention (7 days by default) and bounded in
  * number, from which the signals that span events are found:
  * <ul>
- *   <li>channel switch: a journey seen on a channel it had not been seen on, after another; counted at the
- *       touchpoint where it reached the new channel, once per journey and new channel;</li>
+ *   <li>channel switch: each channel of a journey but its first, counted once, at the journey's earliest visit on
+ *       that channel (in event time; a tie goes to the lower channel, then touchpoint). A visit that arrives late
+ *       and changes which visit that is moves the count (-1 at the old visit, +1 at the new one), so the counts do
+ *       not depend on arrival order. The visit a switch is counted at is marked, and a switch is moved only from
+ *       a marked visit, so that a history pruned short (a journey older than the retention, or a customer past
+ *       the most visits kept) leaves a switch where it is rather than take back one never counted.
+ *       {@link Found#observed()} marks, once per new channel of a journey, the count that a monotonic counter may
+ *       take: the one that added a switch, not the moves;</li>
  *   <li>repeated contact: a FAILED or ABANDONED visit followed, within the retention, by a support contact (a
  *       touchpoint on PHONE, CHAT or EMAIL, or a ticket opened); counted once per failed visit, at its touchpoint,
  *       whichever of the two arrives first;</li>
@@ -39,14 +44,27 @@ public final class CustomerHistory {
 
     /** A touchpoint visit as the history keeps it. */
     record Visit(String touchpoint, Channel channel, long at, String journeyId, boolean friction, boolean failed,
-            boolean repeatedInput, boolean credited) {
+            boolean repeatedInput, boolean credited, boolean switched) {
         Visit credit() {
-            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, true);
+            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, true, switched);
+        }
+
+        /** This visit with its journey's channel switch counted here ({@code true}) or not. */
+        Visit switched(boolean switched) {
+            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, credited, switched);
         }
     }
 
-    /** A count for a touchpoint at a time, as the history finds it. */
-    public record Found(String touchpoint, FrictionBucket bucket, long at) {
+    /**
+     * A count for a touchpoint at a time, as the history finds it.
+     *
+     * @param observed whether an observer of counts that span events takes it (false for a channel switch that
+     *                 only moved from one visit to another, whose -1 a counter cannot take)
+     */
+    public record Found(String touchpoint, FrictionBucket bucket, long at, boolean observed) {
+        Found(String touchpoint, FrictionBucket bucket, long at) {
+            this(touchpoint, bucket, at, true);
+        }
     }
 
     /** How a touchpoint on these channels is a support contact. */
@@ -69,17 +87,11 @@ public final class CustomerHistory {
         found.add(new Found(key, FrictionBucket.of(event), at));
         String journey = event.getJourneyId();
         boolean repeatedInput = event.getFrictionSignals().contains(FrictionSignal.REPEATED_INPUT);
+        boolean switched = false;
         if (journey != null) {
             if (event.getChannel() != null) {
-                Set<Channel> channels = new HashSet<>();
-                for (Visit visit : visits) {
-                    if (journey.equals(visit.journeyId()) && visit.channel() != null) {
-                        channels.add(visit.channel());
-                    }
-                }
-                if (!channels.isEmpty() && !channels.contains(event.getChannel())) {
-                    found.add(new Found(key, FrictionBucket.channelSwitch(), at));
-                }
+                switched = switches(journey,
+                        new Visit(key, event.getChannel(), at, journey, false, false, false, false, false), found);
             }
             if (repeatedInput && visits.stream().noneMatch(visit -> visit.repeatedInput()
                     && journey.equals(visit.journeyId()) && key.equals(visit.touchpoint()))) {
@@ -101,8 +113,95 @@ public final class CustomerHistory {
         }
         joinLate(key, at, FrictionBucket.hasFriction(event), retention, responses, found);
         visits.add(new Visit(key, event.getChannel(), at, journey, FrictionBucket.hasFriction(event), failed,
-                repeatedInput, credited));
+                repeatedInput, credited, switched));
         return found;
+    }
+
+    /**
+     * What a new visit on a channel changes in its journey's channel switches (see the class comment), added to
+     * {@code found}; the visits a switch is counted at are marked {@link Visit#switched()}. Called before the visit
+     * is added; returns whether the switch of its channel is now counted at it.
+     *
+     * <p>A channel whose marks do not match what its held visits say (a visit carrying its switch, or the
+     * journey's first, was pruned) is left as it is: a switch is taken back only where it was counted, so no
+     * count goes below zero.
+     */
+    private boolean switches(String journey, Visit arriving, List<Found> found) {
+        Map<Channel, Visit> before = new EnumMap<>(Channel.class);
+        Map<Channel, Visit> marked = new EnumMap<>(Channel.class);
+        for (Visit visit : visits) {
+            if (journey.equals(visit.journeyId()) && visit.channel() != null) {
+                before.merge(visit.channel(), visit, CustomerHistory::earlier);
+                if (visit.switched()) {
+                    marked.put(visit.channel(), visit);
+                }
+            }
+        }
+        if (before.isEmpty()) {
+            return false;
+        }
+        boolean newChannel = !before.containsKey(arriving.channel());
+        Map<Channel, Visit> after = new EnumMap<>(before);
+        after.merge(arriving.channel(), arriving, CustomerHistory::earlier);
+        Channel firstBefore = first(before);
+        Channel firstAfter = first(after);
+        boolean arrivingSwitched = false;
+        for (Map.Entry<Channel, Visit> entry : after.entrySet()) {
+            Channel channel = entry.getKey();
+            Visit was = marked.get(channel);
+            Visit heldSays = channel == firstBefore ? null : before.get(channel);
+            Visit is = channel == firstAfter ? null : entry.getValue();
+            if (was != heldSays || was == is) {
+                continue;
+            }
+            if (was != null) {
+                found.add(new Found(was.touchpoint(), FrictionBucket.channelSwitchTakenBack(), was.at(), false));
+                mark(was, false);
+            }
+            if (is == arriving) {
+                arrivingSwitched = true;
+            } else if (is != null) {
+                mark(is, true);
+            }
+            if (is != null) {
+                // the one switch a new channel adds is the one on a channel that was not a switch before
+                found.add(new Found(is.touchpoint(), FrictionBucket.channelSwitch(), is.at(),
+                        newChannel && was == null));
+            }
+        }
+        return arrivingSwitched;
+    }
+
+    /** Marks the held visit {@code visit} (this very one) as carrying its channel's switch, or not. */
+    private void mark(Visit visit, boolean switched) {
+        for (int i = 0; i < visits.size(); i++) {
+            if (visits.get(i) == visit) {
+                visits.set(i, visit.switched(switched));
+                return;
+            }
+        }
+    }
+
+    /** The earlier of two visits of a journey: by time, then channel, then touchpoint (so ties do not hang on order). */
+    private static Visit earlier(Visit a, Visit b) {
+        int byTime = Long.compare(a.at(), b.at());
+        if (byTime != 0) {
+            return byTime < 0 ? a : b;
+        }
+        int byChannel = a.channel().compareTo(b.channel());
+        if (byChannel != 0) {
+            return byChannel < 0 ? a : b;
+        }
+        return a.touchpoint().compareTo(b.touchpoint()) <= 0 ? a : b;
+    }
+
+    /** The channel of the earliest of the journey's first visits per channel. */
+    private static Channel first(Map<Channel, Visit> firstVisits) {
+        Visit first = null;
+        for (Visit visit : firstVisits.values()) {
+            first = first == null ? visit : earlier(first, visit);
+        }
+        return first.channel();
     }
 
     /** Adds a support contact at {@code at} (a ticket opened); returns the repeated contacts it completes. */
@@ -215,7 +314,10 @@ public final class CustomerHistory {
         return visits.size();
     }
 
-    /** Writes the history: a version, the visits (channels by name), the contacts. */
+    /**
+     * Writes the history: a version, the visits (channels by name; flags 1 journey, 2 friction, 4 failed, 8
+     * repeated input, 16 credited with a repeated contact, 32 carrying its channel's switch), the contacts.
+     */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeByte(STATE_VERSION);
         out.writeInt(visits.size());
@@ -225,7 +327,7 @@ public final class CustomerHistory {
             out.writeLong(visit.at());
             out.writeUTF(visit.journeyId() == null ? "" : visit.journeyId());
             out.writeByte((visit.journeyId() == null ? 0 : 1) | (visit.friction() ? 2 : 0) | (visit.failed() ? 4 : 0)
-                    | (visit.repeatedInput() ? 8 : 0) | (visit.credited() ? 16 : 0));
+                    | (visit.repeatedInput() ? 8 : 0) | (visit.credited() ? 16 : 0) | (visit.switched() ? 32 : 0));
         }
         out.writeInt(contacts.size());
         for (long contact : contacts) {
@@ -248,7 +350,7 @@ public final class CustomerHistory {
             int flags = in.readUnsignedByte();
             history.visits.add(new Visit(touchpoint, channel.isEmpty() ? null : Channel.valueOf(channel), at,
                     (flags & 1) == 0 ? null : journey, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
-                    (flags & 16) != 0));
+                    (flags & 16) != 0, (flags & 32) != 0));
         }
         int contacts = in.readInt();
         for (int i = 0; i < contacts; i++) {

@@ -14,7 +14,8 @@ import io.cxpulse.streams.ticket.DurationSketch;
  * <ul>
  *   <li>its events, by outcome, those with friction (a signal, or FAILED or ABANDONED), and each signal;</li>
  *   <li>the step durations (a sketch, for the median);</li>
- *   <li>channel switches (a journey reaching a second channel here), repeated contacts (a FAILED or ABANDONED
+ *   <li>channel switches (a journey's earliest visit on a channel other than its first, here; a late visit can
+ *       move one, as a -1 here and a +1 elsewhere), repeated contacts (a FAILED or ABANDONED
  *       visit here followed within 7 days by a support contact), and journeys with REPEATED_INPUT here;</li>
  *   <li>NPS responses of customers who met friction here in the 7 days before, and of those who passed it
  *       cleanly, with their detractors.</li>
@@ -83,6 +84,13 @@ public final class FrictionBucket implements BucketWindows.Additive<FrictionBuck
 
     static FrictionBucket channelSwitch() {
         return single(CHANNEL_SWITCHES);
+    }
+
+    /** A channel switch counted here that a late visit moved elsewhere: taken back. */
+    static FrictionBucket channelSwitchTakenBack() {
+        FrictionBucket bucket = empty();
+        bucket.counts[CHANNEL_SWITCHES] = -1;
+        return bucket;
     }
 
     static FrictionBucket repeatedContact() {

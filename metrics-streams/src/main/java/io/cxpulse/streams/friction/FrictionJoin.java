@@ -107,7 +107,7 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
                 ? customerHistory.touch(touch.event(), history, after)
                 : customerHistory.contact(((Opened) record.value()).at(), history);
         for (Found count : found) {
-            if (count.bucket().events() == 0) {
+            if (count.observed() && count.bucket().events() == 0) {
                 observer.found(Touchpoint.parse(count.touchpoint()), count.bucket());
             }
             forward(count);

@@ -8,7 +8,11 @@ import io.cxpulse.streams.survey.RollingWindow;
 /** What the friction topology reports as it goes, for metrics: called on stream threads, so it must not block. */
 public interface FrictionObserver extends EventIntake.Observer<TouchpointEvent> {
 
-    /** A count that spans events (channel switch, repeated contact, repeated input), found at a touchpoint. */
+    /**
+     * A count that spans events (channel switch, repeated contact, repeated input), found at a touchpoint: each
+     * once, where first found. A channel switch that a late visit moves to another touchpoint is not reported
+     * again, since a counter cannot move it.
+     */
     void found(Touchpoint touchpoint, FrictionBucket count);
 
     /** The latest sum of one touchpoint's buckets in {@code window}, owned by {@code task}. */

@@ -61,8 +61,6 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
         }
     }
 
-
-
     @Override
     public void found(Touchpoint touchpoint, FrictionBucket count) {
         String step = touchpoints.label(touchpoint.step());

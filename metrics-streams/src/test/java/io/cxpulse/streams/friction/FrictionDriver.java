@@ -58,11 +58,15 @@ final class FrictionDriver implements AutoCloseable {
     private final TestOutputTopic<String, DeadLetter> deadLetters;
 
     FrictionDriver(LocalPlatform platform, FrictionSettings settings) {
+        this(platform, settings, FrictionObserver.NONE);
+    }
+
+    FrictionDriver(LocalPlatform platform, FrictionSettings settings, FrictionObserver observer) {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
         Map<String, Object> serde = Map.of("schema.registry.url", platform.schemaRegistryUrl());
         Topics topics = Topics.create(registry, serde);
         StreamsBuilder builder = new StreamsBuilder();
-        FrictionTopology.build(builder, topics, settings, FrictionObserver.NONE,
+        FrictionTopology.build(builder, topics, settings, observer,
                 SurveyTopology.build(builder, topics, SurveySettings.defaults(), SurveyObserver.NONE),
                 TicketTopology.build(builder, topics, TicketSettings.defaults(), TicketObserver.NONE));
         drivers = new TestDrivers(builder.build(), "friction-topology-test", Instant.parse("2026-11-20T00:00:00Z"));

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.cxpulse.avro.AlertKind;
 import io.cxpulse.avro.AlertState;
@@ -23,9 +24,12 @@ import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.survey.DetractorAlertRule;
 import io.cxpulse.streams.survey.RollingWindow;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,19 +88,14 @@ class FrictionTopologyTest {
     @Test
     void shouldCountAChannelSwitchOncePerJourneyAndNewChannel(LocalPlatform platform) {
         try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults())) {
-            friction.send(touch("c-1", Channel.WEB, "plan.compare", Outcome.COMPLETED, at("10:00"))
-                    .setJourneyId("j-1").build());
+            inJourney(friction, "c-1", "j-1", Channel.WEB, "plan.compare", "10:00");
             friction.send(touch("c-1", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:01"), FrictionSignal.ERROR)
                     .setJourneyId("j-1").build());
-            friction.send(touch("c-1", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:05"))
-                    .setJourneyId("j-1").build());
-            friction.send(touch("c-1", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:20"))
-                    .setJourneyId("j-1").build());
-            friction.send(touch("c-1", Channel.CHAT, "support.chat", Outcome.COMPLETED, at("10:30"))
-                    .setJourneyId("j-1").build());
+            inJourney(friction, "c-1", "j-1", Channel.PHONE, "support.call", "10:05");
+            inJourney(friction, "c-1", "j-1", Channel.PHONE, "support.call", "10:20");
+            inJourney(friction, "c-1", "j-1", Channel.CHAT, "support.chat", "10:30");
             // another journey on one channel switches nothing
-            friction.send(touch("c-2", Channel.PHONE, "support.call", Outcome.COMPLETED, at("10:31"))
-                    .setJourneyId("j-2").build());
+            inJourney(friction, "c-2", "j-2", Channel.PHONE, "support.call", "10:31");
 
             assertThat(friction.window(Channel.PHONE, "support.call", RollingWindow.HOUR_1, at("10:40"))
                     .channelSwitches()).isEqualTo(1);
@@ -105,6 +104,41 @@ class FrictionTopologyTest {
             assertThat(friction.window(Channel.WEB, PAYMENT, RollingWindow.HOUR_1, at("10:40")).channelSwitches())
                     .isZero();
         }
+    }
+
+    @Test
+    void shouldMoveAChannelSwitchToAnEarlierVisitOnItsChannelThatArrivesLateAndCountItOnceInPrometheus(
+            LocalPlatform platform) {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (FrictionDriver friction = new FrictionDriver(platform, FrictionSettings.defaults(),
+                new FrictionMetrics(registry, 20))) {
+            inJourney(friction, "c-3", "j-3", Channel.WEB, "plan.compare", "10:00");
+            inJourney(friction, "c-3", "j-3", Channel.CHAT, "support.chat", "10:30");
+            // the journey was on CHAT at 10:10 already (within grace): that is where it switched
+            inJourney(friction, "c-3", "j-3", Channel.CHAT, "help.faq", "10:10");
+            // and on PHONE before it was on WEB: now WEB's first visit is a switch, and PHONE's is not
+            inJourney(friction, "c-3", "j-3", Channel.PHONE, "support.call", "09:55");
+
+            assertThat(friction.window(Channel.CHAT, "support.chat", RollingWindow.HOUR_1, at("10:40"))
+                    .channelSwitches()).isZero();
+            assertThat(friction.window(Channel.CHAT, "help.faq", RollingWindow.HOUR_1, at("10:40"))
+                    .channelSwitches()).isEqualTo(1);
+            assertThat(friction.window(Channel.WEB, "plan.compare", RollingWindow.HOUR_1, at("10:40"))
+                    .channelSwitches()).isEqualTo(1);
+            assertThat(friction.window(Channel.PHONE, "support.call", RollingWindow.HOUR_1, at("10:40"))
+                    .channelSwitches()).isZero();
+            // the counter cannot move a count: it has each of the journey's two switches once, where first found
+            Map<String, Double> counted = new TreeMap<>();
+            registry.find("cx.friction.channel.switches").counters().forEach(counter -> counted.put(
+                    counter.getId().getTag("channel") + "|" + counter.getId().getTag("touchpoint"), counter.count()));
+            assertThat(counted).isEqualTo(Map.of("CHAT|support.chat", 1.0, "WEB|plan.compare", 1.0));
+        }
+    }
+
+    /** Sends {@code customer}'s COMPLETED visit at {@code step} on {@code channel}, in {@code journey}. */
+    private static void inJourney(FrictionDriver friction, String customer, String journey, Channel channel,
+            String step, String time) {
+        friction.send(touch(customer, channel, step, Outcome.COMPLETED, at(time)).setJourneyId(journey).build());
     }
 
     @Test
