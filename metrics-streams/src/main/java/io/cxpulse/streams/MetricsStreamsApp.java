@@ -60,8 +60,11 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
     private final TicketMetrics ticketMetrics;
     private final FrictionMetrics frictionMetrics;
     private final Javalin http;
-    private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private final Topics topics;
+    /** Set once the Streams instance and the query routes exist (read by the HTTP threads). */
+    private volatile boolean wired;
 
     private MetricsStreamsApp(MetricsStreamsConfig config) {
         this.config = config;
@@ -77,14 +80,24 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
             javalin.jetty.defaultHost = config.host();
             javalin.jetty.defaultPort = config.port();
         });
+        // health, /metrics and the error answers exist from the first request on; the query routes need the
+        // Streams instance, which needs the port (application.server), so until they are wired they answer 503
+        serviceRoutes();
         http.start();
+        try {
+            this.topics = wire();
+        } catch (RuntimeException | Error e) {
+            http.stop();
+            throw e;
+        }
+        wired = true;
+    }
+
+    /** Builds the topology and the Streams instance on the port now bound, and adds the query routes. */
+    private Topics wire() {
         HostInfo self = new HostInfo(config.host(), http.port());
         SchemaRegistryClient client = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
         Topics topics = Topics.create(client, config.registry(), config.topics());
-        if (config.createTopics()) {
-            createTopics(topics);
-        }
-        checkCopartitioned(topics);
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics, config.survey(),
                 surveyMetrics);
@@ -104,16 +117,32 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        routes(new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)),
-                new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)),
-                new FrictionQueries(streams, self, () -> frictionMetrics.streamTime().orElse(-1), config.friction()));
+        new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)).routes(http);
+        new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)).routes(http);
+        new FrictionQueries(streams, self, () -> frictionMetrics.streamTime().orElse(-1), config.friction())
+                .routes(http);
+        return topics;
     }
 
-    /** Starts the HTTP server and the Streams application (which restores its state before it runs). */
+    /**
+     * Starts the HTTP server, creates the topics that are missing ({@code topics.create}), checks that the joined
+     * topics are co-partitioned, then starts the Streams application (which restores its state before it runs).
+     * While it starts, {@code /health/live} answers 200, {@code /health/ready} 503 and the query API 503 with
+     * Retry-After; when it cannot start, everything it opened is closed again before the exception is thrown.
+     */
     public static MetricsStreamsApp start(MetricsStreamsConfig config) {
         MetricsStreamsApp app = new MetricsStreamsApp(config);
-        app.streams.start();
-        LOG.info("metrics-streams listening on {}", app.url());
+        LOG.info("metrics-streams listening on {}; preparing its topics", app.url());
+        try {
+            if (config.createTopics()) {
+                app.createTopics(app.topics);
+            }
+            app.checkCopartitioned(app.topics);
+            app.streams.start();
+        } catch (RuntimeException | Error e) {
+            app.close();
+            throw e;
+        }
         return app;
     }
 
@@ -182,17 +211,22 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         }
     }
 
-    private void routes(QueryApi queries, TicketQueries tickets, FrictionQueries friction) {
-        queries.routes(http);
-        tickets.routes(http);
-        friction.routes(http);
+    private void serviceRoutes() {
+        http.before("/v1/*", ctx -> {
+            if (!wired) {
+                ctx.header("Retry-After", "2");
+                Problems.send(ctx, 503, "not-ready", "State not queryable yet",
+                        "metrics-streams is starting: its Streams application is not built yet", List.of());
+                ctx.skipRemainingHandlers();
+            }
+        });
         http.get("/health/live", ctx -> Problems.json(ctx, 200, Map.of("status", "UP")));
         http.get("/health/ready", ctx -> {
-            KafkaStreams.State state = streams.state();
-            boolean up = state == KafkaStreams.State.RUNNING;
+            String state = wired ? streams.state().name() : "STARTING";
+            boolean up = KafkaStreams.State.RUNNING.name().equals(state);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", up ? "UP" : "DOWN");
-            body.put("checks", Map.of("streams", state.name()));
+            body.put("checks", Map.of("streams", state));
             Problems.json(ctx, up ? 200 : 503, body);
         });
         http.get("/metrics", ctx -> {
