@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
@@ -211,15 +212,23 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         }
     }
 
-    private void serviceRoutes() {
+    /**
+     * Answers every request under {@code /v1/} with a 503 problem and Retry-After, before any route (or the 404
+     * for a route not added yet) sees it, while {@code open} says no.
+     */
+    static void gateQueries(Javalin http, BooleanSupplier open) {
         http.before("/v1/*", ctx -> {
-            if (!wired) {
+            if (!open.getAsBoolean()) {
                 ctx.header("Retry-After", "2");
                 Problems.send(ctx, 503, "not-ready", "State not queryable yet",
                         "metrics-streams is starting: its Streams application is not built yet", List.of());
                 ctx.skipRemainingHandlers();
             }
         });
+    }
+
+    private void serviceRoutes() {
+        gateQueries(http, () -> wired);
         http.get("/health/live", ctx -> Problems.json(ctx, 200, Map.of("status", "UP")));
         http.get("/health/ready", ctx -> {
             String state = wired ? streams.state().name() : "STARTING";
