@@ -62,7 +62,8 @@ class StartupIT {
             settings.put("application.id", "startup-it");
             settings.put("state.dir", state.toString());
             settings.put("kafka.bootstrap.servers", "127.0.0.1:" + silent.getLocalPort());
-            settings.put("kafka.default.api.timeout.ms", "6000");
+            // the start fails this long after it begins creating topics: the checks below run well within it
+            settings.put("kafka.default.api.timeout.ms", "10000");
             settings.put("kafka.request.timeout.ms", "2000");
             // never contacted: the serdes reach the registry only for their first record
             settings.put("schema.registry.url", "http://127.0.0.1:1");
