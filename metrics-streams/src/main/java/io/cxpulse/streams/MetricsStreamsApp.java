@@ -89,6 +89,8 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
             this.topics = wire();
         } catch (RuntimeException | Error e) {
             http.stop();
+            gc.close();
+            registry.close();
             throw e;
         }
         wired = true;
