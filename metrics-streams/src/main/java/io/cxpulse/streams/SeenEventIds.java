@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.carrotsearch.hppc.BitMixer;
+import com.carrotsearch.hppc.LongIntHashMap;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -34,6 +37,13 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * The ids counted since the last commit are in the index at once and in memory; they are written as one batch
  * just before the commit (through a {@link CommitHook}), or as soon as {@value #MAX_PER_BATCH} are waiting.
  *
+ * <p>In front of the index, a <b>filter</b> in memory: for each 64-bit hash of a counted id's UTF-8 bytes, how
+ * many ids of the batches (written or waiting) have it. It is complete (filled from every batch on init, added to
+ * on every new id, taken from when a batch is deleted), so an id whose hash it lacks was not counted within the
+ * retention and {@link #contains} answers without reading RocksDB; only a hash it has (a duplicate, or a rare
+ * collision) is looked up in the index. Its memory is bounded: past {@value #MAX_FILTERED} ids an index drops its
+ * filter until its next init and looks every id up, as without one. It changes nothing that is stored.
+ *
  * <p>Why the index can be trusted. Under exactly-once, Kafka Streams keeps a task's local state only after a
  * clean close (which commits first); after a crash or a dirty close it wipes the whole task directory, the
  * unlogged index and marker included, and restores the logged stores from their changelogs. So the index never
@@ -52,6 +62,11 @@ public final class SeenEventIds {
     private static final String MARKER_KEY = "applied";
     /** Batch header: token, the latest event time in it, the id count. */
     private static final int HEADER = Long.BYTES + Long.BYTES + Integer.BYTES;
+    /**
+     * The most ids a filter holds (12 bytes a slot, 2^19 slots: about 6 MB a task); past it the index does without
+     * one.
+     */
+    public static final int MAX_FILTERED = 250_000;
 
     private final String name;
     private final Duration retention;
@@ -69,11 +84,20 @@ public final class SeenEventIds {
     private long nextBatch;
     private long oldestBatch;
     private long unwrittenLatest;
+    private final int maxFiltered;
+    /** Per hash of a counted id, how many ids of the batches have it; {@code null} while the index has no filter. */
+    private LongIntHashMap filter;
 
     /** The ids of the index store {@code name}, which {@link #addStores} adds, remembered for {@code retention}. */
     public SeenEventIds(String name, Duration retention) {
+        this(name, retention, MAX_FILTERED);
+    }
+
+    /** As {@link #SeenEventIds(String, Duration)}, with a filter of at most {@code maxFiltered} ids. */
+    SeenEventIds(String name, Duration retention, int maxFiltered) {
         this.name = name;
         this.retention = retention;
+        this.maxFiltered = maxFiltered;
     }
 
     /** Adds the index {@code name}, its batches, its marker and the batches' commit hook to {@code builder}. */
@@ -114,12 +138,16 @@ public final class SeenEventIds {
         batches = context.getStateStore(batchesOf(name));
         marker = context.getStateStore(markerOf(name));
         catchUp();
+        fillFilter();
         CommitHook hook = context.getStateStore(CommitHook.nameFor(batchesOf(name)));
         hook.beforeCommit(writer);
     }
 
     /** Whether {@code eventId} was counted with an event time within the retention of {@code eventTime}. */
     public boolean contains(String eventId, long eventTime) {
+        if (filter != null && filter.get(hash(eventId.getBytes(StandardCharsets.UTF_8))) == 0) {
+            return false;
+        }
         long span = retention.toMillis();
         try (WindowStoreIterator<Long> earlier = index.fetch(eventId, Math.max(0, eventTime - span),
                 eventTime + span)) {
@@ -137,6 +165,12 @@ public final class SeenEventIds {
             unwritten = larger;
         }
         unwritten.putLong(eventTime).putInt(id.length).put(id);
+        if (filter != null) {
+            filter.addTo(hash(id), 1);
+            if (filter.size() > maxFiltered) {
+                filter = null;
+            }
+        }
         unwrittenCount++;
         unwrittenLatest = Math.max(unwrittenLatest, eventTime);
         if (unwrittenCount >= MAX_PER_BATCH) {
@@ -173,6 +207,14 @@ public final class SeenEventIds {
                 }
                 expired.add(batch.key);
                 oldestBatch = batch.key + 1;
+                if (filter != null) {
+                    forEachId(batch.value, (bytes, from, length) -> {
+                        long hash = hash(bytes, from, length);
+                        if (filter.addTo(hash, -1) <= 0) {
+                            filter.remove(hash);
+                        }
+                    });
+                }
             }
         }
         for (Long number : expired) {
@@ -215,6 +257,58 @@ public final class SeenEventIds {
         try (KeyValueIterator<Long, byte[]> first = batches.all()) {
             oldestBatch = first.hasNext() ? first.next().key : 0;
         }
+    }
+
+    /**
+     * Fills the filter from every batch the store holds, which is every id counted within the retention (the
+     * waiting ones were dropped by init); no filter when they are more than it may hold.
+     */
+    private void fillFilter() {
+        LongIntHashMap filling = new LongIntHashMap();
+        try (KeyValueIterator<Long, byte[]> all = batches.all()) {
+            while (all.hasNext()) {
+                forEachId(all.next().value, (bytes, from, length) -> filling.addTo(hash(bytes, from, length), 1));
+                if (filling.size() > maxFiltered) {
+                    filter = null;
+                    return;
+                }
+            }
+        }
+        filter = filling;
+    }
+
+    /** The ids of the filter, or -1 when the index has none: for tests. */
+    int filtered() {
+        return filter == null ? -1 : filter.size();
+    }
+
+    /** An id's UTF-8 bytes, as a batch holds them: {@code bytes[from, from + length)}. */
+    private interface IdBytes {
+        void accept(byte[] bytes, int from, int length);
+    }
+
+    private static void forEachId(byte[] batch, IdBytes each) {
+        ByteBuffer in = ByteBuffer.wrap(batch).position(HEADER - Integer.BYTES);
+        int count = in.getInt();
+        for (int i = 0; i < count; i++) {
+            int length = in.getInt(in.position() + Long.BYTES);
+            int from = in.position() + Long.BYTES + Integer.BYTES;
+            each.accept(batch, from, length);
+            in.position(from + length);
+        }
+    }
+
+    private static long hash(byte[] bytes) {
+        return hash(bytes, 0, bytes.length);
+    }
+
+    /** FNV-1a over the bytes, then mixed: a collision costs one lookup in the index, never a wrong answer. */
+    private static long hash(byte[] bytes, int from, int length) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = from; i < from + length; i++) {
+            hash = (hash ^ (bytes[i] & 0xff)) * 0x100000001b3L;
+        }
+        return BitMixer.mix64(hash);
     }
 
     private static ByteBuffer emptyBatch(int capacity) {

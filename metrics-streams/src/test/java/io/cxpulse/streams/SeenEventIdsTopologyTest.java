@@ -51,8 +51,12 @@ class SeenEventIdsTopologyTest {
 
     /** Counts each id of the record's key once; sends every id counted for the first time on. */
     private static final class Dedup implements Processor<String, Long, String, Long> {
-        private final SeenEventIds seen = new SeenEventIds(INDEX, RETENTION);
+        private final SeenEventIds seen;
         private ProcessorContext<String, Long> context;
+
+        Dedup(int maxFiltered) {
+            seen = new SeenEventIds(INDEX, RETENTION, maxFiltered);
+        }
 
         @Override
         public void init(ProcessorContext<String, Long> context) {
@@ -101,11 +105,22 @@ class SeenEventIdsTopologyTest {
     private TestOutputTopic<String, Long> out;
     private TestOutputTopic<Long, byte[]> batches;
 
+    /** The index of the processor last made. */
+    private SeenEventIds seen;
+
     private void start(String application) {
+        start(application, SeenEventIds.MAX_FILTERED);
+    }
+
+    private void start(String application, int maxFiltered) {
         StreamsBuilder builder = new StreamsBuilder();
         SeenEventIds.addStores(builder, INDEX, RETENTION);
         builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
-                .process(Dedup::new, Named.as("test-dedup"), SeenEventIds.stores(INDEX))
+                .process(() -> {
+                    Dedup dedup = new Dedup(maxFiltered);
+                    seen = dedup.seen;
+                    return dedup;
+                }, Named.as("test-dedup"), SeenEventIds.stores(INDEX))
                 .to("out", Produced.with(Serdes.String(), Serdes.Long()));
         TestDrivers drivers = new TestDrivers(builder.build(), application, T0);
         started.add(drivers);
@@ -209,10 +224,10 @@ class SeenEventIdsTopologyTest {
         start("seen-again-test");
         in.pipeInput("a", 0L, T0);
         in.pipeInput("b", 0L, T0);
-        // batch 0 now says e was counted; were the batches the index already has read again on init, e would be
-        // taken for a duplicate
+        // batch 0 now says e was counted too; were the batches the index already has read again on init, e would
+        // be taken for a duplicate
         KeyValueStore<Long, byte[]> stored = driver.getKeyValueStore(SeenEventIds.batchesOf(INDEX));
-        stored.put(0L, rewrite(stored.get(0L), "e"));
+        stored.put(0L, withId(stored.get(0L), "e"));
         in.pipeInput(INIT_AGAIN, 0L, T0);
         in.pipeInput("a,e", 0L, T0);
 
@@ -236,6 +251,54 @@ class SeenEventIdsTopologyTest {
         assertThat(counted()).containsExactly("a", "b", "c");
     }
 
+    @Test
+    void shouldFillItsFilterFromTheBatchesOnInitAndFindEveryDuplicate() {
+        List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
+        assertThat(seen.filtered()).isEqualTo(3);
+
+        start("seen-filter-wiped-test");
+        restore(elsewhere);
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+        assertThat(seen.filtered()).isEqualTo(3);
+        in.pipeInput("c,d,a,d", 0L, T0);
+
+        assertThat(counted()).containsExactly("d");
+        assertThat(seen.filtered()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldDropItsFilterPastItsBoundAndStillFindEveryDuplicate() {
+        start("seen-unfiltered-test", 3);
+        in.pipeInput("a,b,c", 0L, T0);
+        assertThat(seen.filtered()).isEqualTo(3);
+        in.pipeInput("d,e", 0L, T0);
+        assertThat(seen.filtered()).isEqualTo(-1);
+        in.pipeInput("e,d,c,b,a,f", 0L, T0);
+        // on init the batches hold more ids than the filter may: none again
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+        assertThat(seen.filtered()).isEqualTo(-1);
+        in.pipeInput("a,f,g", 0L, T0);
+
+        assertThat(counted()).containsExactly("a", "b", "c", "d", "e", "f", "g");
+    }
+
+    @Test
+    void shouldForgetTheIdsOfADeletedBatchInItsFilter() {
+        start("seen-filter-expiry-test");
+        in.pipeInput("a,b", 0L, T0);
+        assertThat(seen.filtered()).isEqualTo(2);
+        // batch 0 (a, b) is past the retention, and deleted when this one is written
+        in.pipeInput("c", 0L, T0.plus(RETENTION).plusSeconds(30));
+        assertThat(seen.filtered()).isEqualTo(1);
+        in.pipeInput("d", 0L, T0.plus(RETENTION).plusSeconds(90));
+        assertThat(seen.filtered()).isEqualTo(2);
+        // a is past the retention and counts again; c does not
+        in.pipeInput("a,c", 0L, T0.plus(RETENTION).plusSeconds(91));
+
+        assertThat(counted()).containsExactly("a", "b", "c", "d", "a");
+        assertThat(seen.filtered()).isEqualTo(3);
+    }
+
     /** The batches of a task elsewhere that counted a and b in one commit, then c. */
     private List<KeyValue<Long, byte[]>> batchesWrittenElsewhere() {
         start("seen-elsewhere-test");
@@ -254,10 +317,12 @@ class SeenEventIdsTopologyTest {
     }
 
     /** {@code batch} with the same token, holding {@code id} only. */
-    private static byte[] rewrite(byte[] batch, String id) {
+    /** {@code batch} with {@code id} added after its own ids (its token kept). */
+    private static byte[] withId(byte[] batch, String id) {
         Batch old = Batch.decode(batch);
         byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + 8 + 4 + 8 + 4 + bytes.length).putLong(old.token()).putLong(old.latest())
-                .putInt(1).putLong(old.latest()).putInt(bytes.length).put(bytes).array();
+        return ByteBuffer.allocate(batch.length + 8 + 4 + bytes.length).putLong(old.token()).putLong(old.latest())
+                .putInt(old.ids().size() + 1).put(batch, 8 + 8 + 4, batch.length - (8 + 8 + 4))
+                .putLong(old.latest()).putInt(bytes.length).put(bytes).array();
     }
 }
