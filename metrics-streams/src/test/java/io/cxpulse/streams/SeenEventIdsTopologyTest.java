@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * a comma-separated list of eventIds, each counted once. The batches' changelog gets one record per commit holding
  * the ids first counted in it, or more when over {@value SeenEventIds#MAX_PER_BATCH} ids are waiting; the index is
  * not logged; an index that lacks restored batches (after a wipe, or after the task ran elsewhere) learns them on
- * init; a batch past the retention is deleted. The batches are decoded here independently of the class.
+ * init; a batch past the retention is deleted. The filter in front of the index is filled from the batches on
+ * init, forgets a deleted batch's ids and is dropped past its bound, with every duplicate still found. The batches
+ * are decoded here independently of the class.
  */
 class SeenEventIdsTopologyTest {
     private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
@@ -316,7 +318,6 @@ class SeenEventIdsTopologyTest {
         records.forEach(record -> stored.put(record.key, record.value));
     }
 
-    /** {@code batch} with the same token, holding {@code id} only. */
     /** {@code batch} with {@code id} added after its own ids (its token kept). */
     private static byte[] withId(byte[] batch, String id) {
         Batch old = Batch.decode(batch);
