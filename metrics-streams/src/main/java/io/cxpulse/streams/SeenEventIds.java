@@ -127,7 +127,8 @@ public final class SeenEventIds {
 
     /**
      * Starts, from the processor's init (after Kafka Streams restored the batches): drops what was waiting (Kafka
-     * Streams may init a processor again after closing its task dirty), then brings the index up to the batches.
+     * Streams may init a processor again after closing its task dirty), then brings the index up to the batches
+     * and fills the filter from them.
      */
     public void init(ProcessorContext<?, ?> context) {
         this.context = context;
