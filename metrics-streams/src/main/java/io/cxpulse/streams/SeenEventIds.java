@@ -87,6 +87,10 @@ public final class SeenEventIds {
     private final int maxFiltered;
     /** Per hash of a counted id, how many ids of the batches have it; {@code null} while the index has no filter. */
     private LongIntHashMap filter;
+    /** The id last asked about, its UTF-8 bytes and their hash, which {@link #add} reuses after {@link #contains}. */
+    private String lastAsked;
+    private byte[] lastAskedBytes;
+    private long lastAskedHash;
 
     /** The ids of the index store {@code name}, which {@link #addStores} adds, remembered for {@code retention}. */
     public SeenEventIds(String name, Duration retention) {
@@ -139,14 +143,13 @@ public final class SeenEventIds {
         batches = context.getStateStore(batchesOf(name));
         marker = context.getStateStore(markerOf(name));
         catchUp();
-        fillFilter();
         CommitHook hook = context.getStateStore(CommitHook.nameFor(batchesOf(name)));
         hook.beforeCommit(writer);
     }
 
     /** Whether {@code eventId} was counted with an event time within the retention of {@code eventTime}. */
     public boolean contains(String eventId, long eventTime) {
-        if (filter != null && filter.get(hash(eventId.getBytes(StandardCharsets.UTF_8))) == 0) {
+        if (filter != null && filter.get(hashOf(eventId)) == 0) {
             return false;
         }
         long span = retention.toMillis();
@@ -159,7 +162,7 @@ public final class SeenEventIds {
     /** Remembers {@code eventId}, counted now with {@code eventTime}; it is in a batch before the next commit. */
     public void add(String eventId, long eventTime) {
         index.put(eventId, eventTime, eventTime);
-        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+        byte[] id = utf8(eventId);
         if (unwritten.remaining() < Long.BYTES + Integer.BYTES + id.length) {
             ByteBuffer larger = emptyBatch(2 * unwritten.capacity() + id.length);
             larger.put(unwritten.array(), HEADER, unwritten.position() - HEADER);
@@ -167,7 +170,7 @@ public final class SeenEventIds {
         }
         unwritten.putLong(eventTime).putInt(id.length).put(id);
         if (filter != null) {
-            filter.addTo(hash(id), 1);
+            filter.addTo(hashOf(eventId), 1);
             if (filter.size() > maxFiltered) {
                 filter = null;
             }
@@ -209,7 +212,7 @@ public final class SeenEventIds {
                 expired.add(batch.key);
                 oldestBatch = batch.key + 1;
                 if (filter != null) {
-                    forEachId(batch.value, (bytes, from, length) -> {
+                    forEachId(batch.value, (eventTime, bytes, from, length) -> {
                         long hash = hash(bytes, from, length);
                         if (filter.addTo(hash, -1) <= 0) {
                             filter.remove(hash);
@@ -223,6 +226,12 @@ public final class SeenEventIds {
         }
     }
 
+    /**
+     * In one pass over the batches: adds to the index the batches after the one the marker says it has (every one
+     * when the marker's batch is gone or is not the one it saw), and fills the filter from all of them, which is
+     * every id counted within the retention (the waiting ones were dropped by init); no filter when they are more
+     * than it may hold.
+     */
     private void catchUp() {
         long from = 0;
         byte[] applied = marker.get(MARKER_KEY);
@@ -234,48 +243,42 @@ public final class SeenEventIds {
                 from = number + 1;
             }
         }
-        KeyValue<Long, byte[]> newest = null;
-        try (KeyValueIterator<Long, byte[]> missing = batches.range(from, null)) {
-            while (missing.hasNext()) {
-                newest = missing.next();
-                ByteBuffer batch = ByteBuffer.wrap(newest.value).position(HEADER - Integer.BYTES);
-                int count = batch.getInt();
-                for (int i = 0; i < count; i++) {
-                    long eventTime = batch.getLong();
-                    byte[] id = new byte[batch.getInt()];
-                    batch.get(id);
-                    index.put(new String(id, StandardCharsets.UTF_8), eventTime, eventTime);
-                }
-            }
-        }
-        if (newest != null) {
-            marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(newest.key)
-                    .putLong(ByteBuffer.wrap(newest.value).getLong()).array());
-        }
-        try (KeyValueIterator<Long, byte[]> last = batches.reverseAll()) {
-            nextBatch = last.hasNext() ? last.next().key + 1 : 0;
-        }
-        try (KeyValueIterator<Long, byte[]> first = batches.all()) {
-            oldestBatch = first.hasNext() ? first.next().key : 0;
-        }
-    }
-
-    /**
-     * Fills the filter from every batch the store holds, which is every id counted within the retention (the
-     * waiting ones were dropped by init); no filter when they are more than it may hold.
-     */
-    private void fillFilter() {
         LongIntHashMap filling = new LongIntHashMap();
+        KeyValue<Long, byte[]> first = null;
+        KeyValue<Long, byte[]> newest = null;
+        KeyValue<Long, byte[]> added = null;
         try (KeyValueIterator<Long, byte[]> all = batches.all()) {
             while (all.hasNext()) {
-                forEachId(all.next().value, (bytes, from, length) -> filling.addTo(hash(bytes, from, length), 1));
-                if (filling.size() > maxFiltered) {
-                    filter = null;
-                    return;
+                newest = all.next();
+                first = first == null ? newest : first;
+                boolean missing = newest.key >= from;
+                LongIntHashMap counting = filling;
+                if (counting == null && !missing) {
+                    continue;
+                }
+                forEachId(newest.value, (eventTime, bytes, offset, length) -> {
+                    if (counting != null) {
+                        counting.addTo(hash(bytes, offset, length), 1);
+                    }
+                    if (missing) {
+                        index.put(new String(bytes, offset, length, StandardCharsets.UTF_8), eventTime, eventTime);
+                    }
+                });
+                if (missing) {
+                    added = newest;
+                }
+                if (filling != null && filling.size() > maxFiltered) {
+                    filling = null;
                 }
             }
         }
         filter = filling;
+        if (added != null) {
+            marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(added.key)
+                    .putLong(ByteBuffer.wrap(added.value).getLong()).array());
+        }
+        nextBatch = newest == null ? 0 : newest.key + 1;
+        oldestBatch = first == null ? 0 : first.key;
     }
 
     /** The ids of the filter, or -1 when the index has none: for tests. */
@@ -283,24 +286,37 @@ public final class SeenEventIds {
         return filter == null ? -1 : filter.size();
     }
 
-    /** An id's UTF-8 bytes, as a batch holds them: {@code bytes[from, from + length)}. */
-    private interface IdBytes {
-        void accept(byte[] bytes, int from, int length);
+    /** An id of a batch: its event time and its UTF-8 bytes, {@code bytes[from, from + length)}. */
+    private interface BatchId {
+        void accept(long eventTime, byte[] bytes, int from, int length);
     }
 
-    private static void forEachId(byte[] batch, IdBytes each) {
+    private static void forEachId(byte[] batch, BatchId each) {
         ByteBuffer in = ByteBuffer.wrap(batch).position(HEADER - Integer.BYTES);
         int count = in.getInt();
         for (int i = 0; i < count; i++) {
-            int length = in.getInt(in.position() + Long.BYTES);
-            int from = in.position() + Long.BYTES + Integer.BYTES;
-            each.accept(batch, from, length);
+            long eventTime = in.getLong();
+            int length = in.getInt();
+            int from = in.position();
+            each.accept(eventTime, batch, from, length);
             in.position(from + length);
         }
     }
 
-    private static long hash(byte[] bytes) {
-        return hash(bytes, 0, bytes.length);
+    /** {@code eventId}'s UTF-8 bytes, encoded once for a contains-then-add of the same id. */
+    private byte[] utf8(String eventId) {
+        if (eventId != lastAsked) {
+            lastAsked = eventId;
+            lastAskedBytes = eventId.getBytes(StandardCharsets.UTF_8);
+            lastAskedHash = hash(lastAskedBytes, 0, lastAskedBytes.length);
+        }
+        return lastAskedBytes;
+    }
+
+    /** The filter's hash of {@code eventId}, computed once for a contains-then-add of the same id. */
+    private long hashOf(String eventId) {
+        utf8(eventId);
+        return lastAskedHash;
     }
 
     /** FNV-1a over the bytes, then mixed: a collision costs one lookup in the index, never a wrong answer. */
