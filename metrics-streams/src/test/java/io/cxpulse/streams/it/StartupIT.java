@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.platform.Directories;
+import io.cxpulse.platform.Ports;
 import io.cxpulse.streams.MetricsStreamsApp;
 import io.cxpulse.streams.MetricsStreamsConfig;
 
@@ -56,7 +57,7 @@ class StartupIT {
             }, "silent-broker");
             acceptor.setDaemon(true);
             acceptor.start();
-            int port = freePort();
+            int port = Ports.free();
             Map<String, String> settings = new HashMap<>(MetricsStreamsConfig.defaults());
             settings.put("http.port", Integer.toString(port));
             settings.put("application.id", "startup-it");
@@ -108,12 +109,6 @@ class StartupIT {
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 
     private static void closeQuietly(Socket socket) {
