@@ -29,6 +29,7 @@ import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
@@ -37,16 +38,13 @@ import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.MetricsStreamsConfig;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.friction.FrictionObserver;
-import io.cxpulse.streams.friction.FrictionSettings;
 import io.cxpulse.streams.friction.FrictionTopology;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
 import io.cxpulse.streams.survey.SurveyObserver;
-import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.survey.SurveyTopology;
 import io.cxpulse.streams.ticket.TicketObserver;
-import io.cxpulse.streams.ticket.TicketSettings;
 import io.cxpulse.streams.ticket.TicketTopology;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +58,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -71,7 +70,10 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures, in one run on one local broker: the survey topology's throughput against a pass-through Streams app
@@ -136,6 +138,11 @@ final class BenchStreamsCommand implements Callable<Integer> {
             + "Micrometer meters metrics-streams registers (to see what the meters cost).")
     boolean noMeters;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A metrics-streams setting for the topologies "
+            + "of the throughput runs, over its default (repeatable; for example "
+            + "survey.dedup.ids.in.memory=0).")
+    Map<String, String> settings = new HashMap<>();
+
     @Option(names = "--probes", defaultValue = "200", description = "Freshness probes; 0 skips the freshness run "
             + "(default: ${DEFAULT-VALUE}).")
     int probes;
@@ -147,8 +154,12 @@ final class BenchStreamsCommand implements Callable<Integer> {
     @Mixin
     ServiceJars jars;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        config();
         Path dir = Files.createTempDirectory("cxpulse-bench-streams");
         System.out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + Runtime.version());
@@ -219,6 +230,22 @@ final class BenchStreamsCommand implements Callable<Integer> {
     }
 
     private long streamsRss = -1;
+
+    /** The settings of the topologies: metrics-streams' defaults under {@code --set}, checked as it checks them. */
+    private MetricsStreamsConfig config() {
+        Map<String, String> values = new HashMap<>(MetricsStreamsConfig.defaults());
+        values.putAll(settings);
+        LayeredConfig layered = LayeredConfig.of(values);
+        List<String> unknown = MetricsStreamsConfig.unknownKeys(layered);
+        if (!unknown.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--set: unknown metrics-streams settings " + unknown);
+        }
+        try {
+            return MetricsStreamsConfig.from(layered);
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage());
+        }
+    }
 
     private int ticketCount() {
         return Math.max(1, events / 4 / EVENTS_PER_TICKET);
@@ -367,13 +394,14 @@ final class BenchStreamsCommand implements Callable<Integer> {
                     names);
             // The meters metrics-streams composes (MetricsStreamsApp), unless --no-meters; never scraped here.
             MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            int topN = Integer.parseInt(MetricsStreamsConfig.defaults().get("metrics.top.n"));
-            KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics,
-                    SurveySettings.defaults(), noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
+            MetricsStreamsConfig config = config();
+            int topN = config.topN();
+            KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics, config.survey(),
+                    noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
             if (mode == Mode.FULL) {
-                FrictionTopology.build(builder, topics, FrictionSettings.defaults(),
+                FrictionTopology.build(builder, topics, config.friction(),
                         noMeters ? FrictionObserver.NONE : new FrictionMetrics(meters, topN), responses,
-                        TicketTopology.build(builder, topics, TicketSettings.defaults(),
+                        TicketTopology.build(builder, topics, config.tickets(),
                                 noMeters ? TicketObserver.NONE : new TicketMetrics(meters, topN)));
             }
         } else {

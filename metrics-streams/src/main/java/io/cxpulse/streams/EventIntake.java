@@ -69,11 +69,12 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
     private final SeenEventIds seen;
     private ProcessorContext<String, Intake<E>> context;
 
-    public EventIntake(Kind<E> kind, Duration grace, Duration dedupRetention, Observer<? super E> observer) {
+    public EventIntake(Kind<E> kind, Duration grace, Duration dedupRetention, int dedupIdsInMemory,
+            Observer<? super E> observer) {
         this.kind = kind;
         this.grace = grace;
         this.observer = observer;
-        this.seen = new SeenEventIds(kind.seenStore(), dedupRetention);
+        this.seen = new SeenEventIds(kind.seenStore(), dedupRetention, dedupIdsInMemory);
     }
 
     @Override

@@ -31,6 +31,8 @@ import org.apache.kafka.common.config.ConfigException;
  * num.stream.threads          1
  * survey.grace                PT1H                 events later than this behind stream time are dead-lettered
  * survey.dedup.retention      P7D                  how long an eventId is remembered
+ * survey.dedup.ids.in.memory  250000               per task: remembered ids located in memory (about 16 bytes
+ *                                                  each); past it they are indexed in RocksDB (0: always)
  * survey.minute.retention     P2D                  how long minute buckets are kept
  * survey.hour.retention       P35D                 how long hour buckets are kept
  * survey.combine.interval     PT0.1S               how often new responses cross to the tasks that own their keys
@@ -38,6 +40,7 @@ import org.apache.kafka.common.config.ConfigException;
  * ticket.grace               PT1H                 likewise for ticket events; a duration is final (reported) once
  *                                                  stream time minus grace has passed it
  * ticket.dedup.retention      P7D
+ * ticket.dedup.ids.in.memory  250000
  * ticket.retention            P35D                 how long a ticket is kept after its latest event
  * ticket.minute.retention     P2D
  * ticket.hour.retention       P35D
@@ -49,6 +52,7 @@ import org.apache.kafka.common.config.ConfigException;
  * ticket.target.low           PT24H
  * friction.grace             PT1H                 likewise for touchpoints
  * friction.dedup.retention    P7D
+ * friction.dedup.ids.in.memory 250000
  * friction.history            P7D                  how long a customer's touchpoints are kept (repeated contact,
  *                                                  and how far back an NPS response is joined)
  * friction.history.max.visits 200                  per customer; the oldest go first
@@ -93,12 +97,14 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         defaults.put("num.stream.threads", "1");
         defaults.put("survey.grace", "PT1H");
         defaults.put("survey.dedup.retention", "P7D");
+        defaults.put("survey.dedup.ids.in.memory", String.valueOf(SeenEventIds.DEFAULT_MAX_LOCATED));
         defaults.put("survey.minute.retention", "P2D");
         defaults.put("survey.hour.retention", "P35D");
         defaults.put("survey.combine.interval", "PT0.1S");
         defaults.put("survey.emit.interval", "PT1S");
         defaults.put("ticket.grace", "PT1H");
         defaults.put("ticket.dedup.retention", "P7D");
+        defaults.put("ticket.dedup.ids.in.memory", String.valueOf(SeenEventIds.DEFAULT_MAX_LOCATED));
         defaults.put("ticket.retention", "P35D");
         defaults.put("ticket.minute.retention", "P2D");
         defaults.put("ticket.hour.retention", "P35D");
@@ -108,6 +114,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                 defaults.put("ticket.target." + priority.name().toLowerCase(Locale.ROOT), target.toString()));
         defaults.put("friction.grace", "PT1H");
         defaults.put("friction.dedup.retention", "P7D");
+        defaults.put("friction.dedup.ids.in.memory", String.valueOf(SeenEventIds.DEFAULT_MAX_LOCATED));
         defaults.put("friction.history", "P7D");
         defaults.put("friction.history.max.visits", "200");
         defaults.put("friction.customers.in.memory", "5000");
@@ -155,6 +162,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         }
         try {
             return new FrictionSettings(config.duration("friction.grace"), config.duration("friction.dedup.retention"),
+                    config.integer("friction.dedup.ids.in.memory", 0, 100_000_000),
                     config.positiveDuration("friction.history"),
                     config.integer("friction.history.max.visits", 1, 100_000), 50,
                     config.integer("friction.customers.in.memory", 1, 10_000_000),
@@ -179,6 +187,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         }
         try {
             return new TicketSettings(config.duration("ticket.grace"), config.duration("ticket.dedup.retention"),
+                    config.integer("ticket.dedup.ids.in.memory", 0, 100_000_000),
                     config.duration("ticket.retention"), config.duration("ticket.minute.retention"),
                     config.duration("ticket.hour.retention"), config.positiveDuration("ticket.settle.interval"),
                     config.positiveDuration("ticket.emit.interval"), targets);
@@ -203,6 +212,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         SurveySettings survey;
         try {
             survey = new SurveySettings(config.duration("survey.grace"), config.duration("survey.dedup.retention"),
+                    config.integer("survey.dedup.ids.in.memory", 0, 100_000_000),
                     config.duration("survey.minute.retention"), config.duration("survey.hour.retention"), combine, emit,
                     new DetractorAlertRule(z, resolveZ, config.integer("alerts.min.responses", 1, 1_000_000)));
         } catch (IllegalArgumentException e) {

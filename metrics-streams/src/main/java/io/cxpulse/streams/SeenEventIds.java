@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.carrotsearch.hppc.BitMixer;
-import com.carrotsearch.hppc.LongIntHashMap;
+import com.carrotsearch.hppc.LongArrayList;
+import com.carrotsearch.hppc.LongLongHashMap;
+import com.carrotsearch.hppc.LongObjectHashMap;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -27,49 +29,56 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *
  * <p>Three stores, named after the index:
  * <ul>
- *   <li>the <b>index</b> ({@code <name>}): a RocksDB window store of eventId to event time, kept for the
- *       retention, <em>not</em> logged; every lookup and every new id goes here;</li>
  *   <li>the <b>batches</b> ({@code <name>-batches}): a logged key-value store without caching, of batch number to
  *       the ids first counted in one commit (and their event times); this is what the changelog holds and what a
  *       restore brings back; a batch all of whose ids are past the retention is deleted;</li>
+ *   <li>the <b>index</b> ({@code <name>}): a RocksDB window store of eventId to event time, kept for the
+ *       retention, <em>not</em> logged, used only when the locator is off (below);</li>
  *   <li>the <b>marker</b> ({@code <name>-applied}): not logged; the last batch the index is known to hold.</li>
  * </ul>
- * The ids counted since the last commit are in the index at once and in memory; they are written as one batch
- * just before the commit (through a {@link CommitHook}), or as soon as {@value #MAX_PER_BATCH} are waiting.
+ * The ids counted since the last commit are in memory, appended to the batch being filled; they are written as
+ * one batch just before the commit (through a {@link CommitHook}), or as soon as {@value #MAX_PER_BATCH} are
+ * waiting.
  *
- * <p>In front of the index, a <b>filter</b> in memory: for each 64-bit hash of a counted id's UTF-8 bytes, how
- * many ids of the batches (written or waiting) have it. It is complete (filled from every batch on init, added to
- * on every new id, taken from when a batch is deleted), so an id whose hash it lacks was not counted within the
- * retention and {@link #contains} answers without reading RocksDB; only a hash it has (a duplicate, or a rare
- * collision) is looked up in the index. Its memory is bounded: past {@value #MAX_FILTERED} ids an index drops its
- * filter until its next init and looks every id up, as without one. It changes nothing that is stored.
+ * <p><b>The locator.</b> While the batches hold at most {@code maxLocated} ids (a setting per intake task), a map
+ * in memory answers where each is: for every 64-bit hash of a counted id's UTF-8 bytes, the batch that holds it
+ * (the waiting one included), or, for the rare hash several ids share, their batches. It is complete: filled
+ * from every batch on init, added to on every new id, taken from when a batch is deleted. So an id whose hash it
+ * lacks was not counted, and {@link #contains} answers at once; for a hash it has, the id is looked for in its
+ * batch (the batch last read is kept, so a replay of many duplicates reads each batch once). The index is
+ * neither read nor written: a new id costs no RocksDB write beyond its share of the batch. Past
+ * {@code maxLocated} ids the locator is dropped until the next init: the index learns the batches it lacks and
+ * the waiting ids, and from then on every id is written to it and looked up in it. About 16 bytes an id with
+ * the map's slack ({@code 2^19} slots, 8 MB, for 250,000 ids).
  *
- * <p>Why the index can be trusted. Under exactly-once, Kafka Streams keeps a task's local state only after a
- * clean close (which commits first); after a crash or a dirty close it wipes the whole task directory, the
- * unlogged index and marker included, and restores the logged stores from their changelogs. So the index never
- * holds an id that was not committed; it can only <em>lack</em> ids: after a wipe, or when the task ran
- * elsewhere in between (the batches were restored, the index was not). So init adds to the index every batch
- * after the marker's, or every batch when the marker's batch is gone or is not the one the marker saw (each
- * batch carries a random token); adding an id again is harmless. Under at-least-once the index, like the logged
- * window store it replaces, may hold ids of events whose offsets were not committed, and those events are then
- * dropped as duplicates when they are read again.
+ * <p>Why the index can be trusted when it is used. Under exactly-once, Kafka Streams keeps a task's local state
+ * only after a clean close (which commits first); after a crash or a dirty close it wipes the whole task
+ * directory, the unlogged index and marker included, and restores the logged stores from their changelogs. So
+ * the index never holds an id that was not committed; it can only <em>lack</em> ids: after a wipe, when the task
+ * ran elsewhere in between (the batches were restored, the index was not), or when the locator was on (the
+ * marker is moved only when the index is written). So when the index is taken up it learns every batch after
+ * the marker's, or every batch when the marker's batch is gone or is not the one the marker saw (each batch
+ * carries a random token); adding an id again is harmless. Under at-least-once the batches and the index may
+ * hold ids of events whose offsets were not committed, and those events are then dropped as duplicates when
+ * they are read again.
  *
  * <p>Not thread-safe: one instance per processor, used on its stream thread.
  */
 public final class SeenEventIds {
     /** The most ids one batch holds, so that a batch record stays far below the producer's request size. */
     public static final int MAX_PER_BATCH = 1_000;
+    /** The default of the most ids an intake task's locator holds. */
+    public static final int DEFAULT_MAX_LOCATED = 250_000;
     private static final String MARKER_KEY = "applied";
     /** Batch header: token, the latest event time in it, the id count. */
     private static final int HEADER = Long.BYTES + Long.BYTES + Integer.BYTES;
-    /**
-     * The most ids a filter holds (12 bytes a slot, 2^19 slots: about 6 MB a task); past it the index does without
-     * one.
-     */
-    public static final int MAX_FILTERED = 250_000;
+    /** In the locator: the hash is several ids', whose batches are in {@link #shared}. */
+    private static final long SEVERAL = -1;
+    private static final long NONE = -2;
 
     private final String name;
     private final Duration retention;
+    private final int maxLocated;
     /**
      * The batch being filled: its header left blank until it is written, then per id its event time, length and
      * UTF-8 bytes, appended as the id is counted (while its string is still in the CPU's caches).
@@ -81,27 +90,43 @@ public final class SeenEventIds {
     private WindowStore<String, Long> index;
     private KeyValueStore<Long, byte[]> batches;
     private KeyValueStore<String, byte[]> marker;
+    /** The number the waiting batch will be written under. */
     private long nextBatch;
     private long oldestBatch;
     private long unwrittenLatest;
-    private final int maxFiltered;
-    /** Per hash of a counted id, how many ids of the batches have it; {@code null} while the index has no filter. */
-    private LongIntHashMap filter;
+    /** Per hash of a counted id, its batch, or {@link #SEVERAL}; {@code null} while the index is used instead. */
+    private LongLongHashMap locator;
+    /** Per hash several counted ids have, their batches, one entry an id. */
+    private LongObjectHashMap<LongArrayList> shared;
+    /** The written batch last read for a lookup, and its number ({@link #NONE} when none is kept). */
+    private long readNumber = NONE;
+    private byte[] readBatch;
     /** The id last asked about, its UTF-8 bytes and their hash, which {@link #add} reuses after {@link #contains}. */
     private String lastAsked;
     private byte[] lastAskedBytes;
+    private boolean lastAskedHashed;
     private long lastAskedHash;
 
-    /** The ids of the index store {@code name}, which {@link #addStores} adds, remembered for {@code retention}. */
-    public SeenEventIds(String name, Duration retention) {
-        this(name, retention, MAX_FILTERED);
-    }
-
-    /** As {@link #SeenEventIds(String, Duration)}, with a filter of at most {@code maxFiltered} ids. */
-    SeenEventIds(String name, Duration retention, int maxFiltered) {
+    /**
+     * The ids of the index store {@code name}, which {@link #addStores} adds, remembered for {@code retention}, with
+     * a locator of at most {@code maxLocated} ids (0: always the index).
+     */
+    public SeenEventIds(String name, Duration retention, int maxLocated) {
         this.name = name;
         this.retention = retention;
-        this.maxFiltered = maxFiltered;
+        this.maxLocated = checkMaxLocated(maxLocated);
+    }
+
+    /**
+     * Checks the most ids a locator may hold.
+     *
+     * @throws IllegalArgumentException when it is negative
+     */
+    public static int checkMaxLocated(int maxLocated) {
+        if (maxLocated < 0) {
+            throw new IllegalArgumentException("the eventIds in memory must not be negative, not " + maxLocated);
+        }
+        return maxLocated;
     }
 
     /** Adds the index {@code name}, its batches, its marker and the batches' commit hook to {@code builder}. */
@@ -131,37 +156,59 @@ public final class SeenEventIds {
 
     /**
      * Starts, from the processor's init (after Kafka Streams restored the batches): drops what was waiting (Kafka
-     * Streams may init a processor again after closing its task dirty), then brings the index up to the batches
-     * and fills the filter from them.
+     * Streams may init a processor again after closing its task dirty), then fills the locator from the batches,
+     * or, when they hold more ids than it may, brings the index up to them.
      */
     public void init(ProcessorContext<?, ?> context) {
         this.context = context;
         unwritten.position(HEADER);
         unwrittenCount = 0;
         unwrittenLatest = Long.MIN_VALUE;
+        readNumber = NONE;
+        readBatch = null;
+        lastAsked = null;
         index = context.getStateStore(name);
         batches = context.getStateStore(batchesOf(name));
         marker = context.getStateStore(markerOf(name));
-        catchUp();
+        oldestBatch = firstKey(batches.all(), 0);
+        nextBatch = firstKey(batches.reverseAll(), -1) + 1;
+        fillLocator();
+        if (locator == null) {
+            learn();
+        }
         CommitHook hook = context.getStateStore(CommitHook.nameFor(batchesOf(name)));
         hook.beforeCommit(writer);
     }
 
     /** Whether {@code eventId} was counted with an event time within the retention of {@code eventTime}. */
     public boolean contains(String eventId, long eventTime) {
-        if (filter != null && filter.get(hashOf(eventId)) == 0) {
+        long span = retention.toMillis();
+        long from = Math.max(0, eventTime - span);
+        long to = eventTime + span;
+        if (locator == null) {
+            try (WindowStoreIterator<Long> earlier = index.fetch(eventId, from, to)) {
+                return earlier.hasNext();
+            }
+        }
+        long hash = hashOf(eventId);
+        long batch = locator.getOrDefault(hash, NONE);
+        if (batch == NONE) {
             return false;
         }
-        long span = retention.toMillis();
-        try (WindowStoreIterator<Long> earlier = index.fetch(eventId, Math.max(0, eventTime - span),
-                eventTime + span)) {
-            return earlier.hasNext();
+        if (batch != SEVERAL) {
+            return holds(batch, lastAskedBytes, from, to);
         }
+        LongArrayList in = shared.get(hash);
+        for (int i = 0; i < in.size(); i++) {
+            if (holds(in.get(i), lastAskedBytes, from, to)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Remembers {@code eventId}, counted now with {@code eventTime}; it is in a batch before the next commit. */
     public void add(String eventId, long eventTime) {
-        index.put(eventId, eventTime, eventTime);
         byte[] id = utf8(eventId);
         if (unwritten.remaining() < Long.BYTES + Integer.BYTES + id.length) {
             ByteBuffer larger = emptyBatch(2 * unwritten.capacity() + id.length);
@@ -169,14 +216,16 @@ public final class SeenEventIds {
             unwritten = larger;
         }
         unwritten.putLong(eventTime).putInt(id.length).put(id);
-        if (filter != null) {
-            filter.addTo(hashOf(eventId), 1);
-            if (filter.size() > maxFiltered) {
-                filter = null;
-            }
-        }
         unwrittenCount++;
         unwrittenLatest = Math.max(unwrittenLatest, eventTime);
+        if (locator == null) {
+            index.put(eventId, eventTime, eventTime);
+        } else {
+            locate(locator, hashOf(eventId), nextBatch);
+            if (locator.size() > maxLocated) {
+                dropLocator();
+            }
+        }
         if (unwrittenCount >= MAX_PER_BATCH) {
             write();
         }
@@ -191,7 +240,9 @@ public final class SeenEventIds {
         byte[] batch = Arrays.copyOf(unwritten.array(), unwritten.position());
         ByteBuffer.wrap(batch).putLong(token).putLong(unwrittenLatest).putInt(unwrittenCount);
         batches.put(number, batch);
-        marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(number).putLong(token).array());
+        if (locator == null) {
+            mark(number, token);
+        }
         unwritten.position(HEADER);
         unwrittenCount = 0;
         unwrittenLatest = Long.MIN_VALUE;
@@ -211,28 +262,129 @@ public final class SeenEventIds {
                 }
                 expired.add(batch.key);
                 oldestBatch = batch.key + 1;
-                if (filter != null) {
-                    forEachId(batch.value, (eventTime, bytes, from, length) -> {
-                        long hash = hash(bytes, from, length);
-                        if (filter.addTo(hash, -1) <= 0) {
-                            filter.remove(hash);
-                        }
-                    });
+                if (locator != null) {
+                    long number = batch.key;
+                    forEachId(batch.value, (eventTime, bytes, from, length) ->
+                            forget(hash(bytes, from, length), number));
                 }
             }
         }
         for (Long number : expired) {
             batches.delete(number);
+            if (number == readNumber) {
+                readNumber = NONE;
+                readBatch = null;
+            }
         }
     }
 
+    /** Whether batch {@code number} (the waiting one included) holds {@code id} with an event time in [from, to]. */
+    private boolean holds(long number, byte[] id, long from, long to) {
+        byte[] batch;
+        int end;
+        if (number == nextBatch) {
+            batch = unwritten.array();
+            end = unwritten.position();
+        } else {
+            if (number != readNumber) {
+                readBatch = batches.get(number);
+                readNumber = number;
+            }
+            batch = readBatch;
+            if (batch == null) {
+                return false;
+            }
+            end = batch.length;
+        }
+        ByteBuffer in = ByteBuffer.wrap(batch);
+        for (int at = HEADER; at < end; ) {
+            long eventTime = in.getLong(at);
+            int length = in.getInt(at + Long.BYTES);
+            int start = at + Long.BYTES + Integer.BYTES;
+            if (length == id.length && eventTime >= from && eventTime <= to
+                    && Arrays.equals(batch, start, start + length, id, 0, length)) {
+                return true;
+            }
+            at = start + length;
+        }
+        return false;
+    }
+
+    /** Notes in {@code into} that batch {@code number} holds an id with {@code hash}. */
+    private void locate(LongLongHashMap into, long hash, long number) {
+        int slot = into.indexOf(hash);
+        if (!into.indexExists(slot)) {
+            into.indexInsert(slot, hash, number);
+            return;
+        }
+        long was = into.indexGet(slot);
+        if (was == SEVERAL) {
+            shared.get(hash).add(number);
+        } else {
+            into.indexReplace(slot, SEVERAL);
+            shared.put(hash, LongArrayList.from(was, number));
+        }
+    }
+
+    /** Notes that batch {@code number}, which held an id with {@code hash}, is gone. */
+    private void forget(long hash, long number) {
+        int slot = locator.indexOf(hash);
+        if (!locator.indexExists(slot)) {
+            return;
+        }
+        long was = locator.indexGet(slot);
+        if (was == SEVERAL) {
+            LongArrayList in = shared.get(hash);
+            in.removeFirst(number);
+            if (in.size() == 1) {
+                locator.indexReplace(slot, in.get(0));
+                shared.remove(hash);
+            }
+        } else if (was == number) {
+            locator.indexRemove(slot);
+        }
+    }
+
+    /** Fills the locator from every batch (the waiting ones were dropped by init), or leaves none past the bound. */
+    private void fillLocator() {
+        locator = null;
+        shared = null;
+        if (maxLocated == 0) {
+            return;
+        }
+        shared = new LongObjectHashMap<>();
+        LongLongHashMap filling = new LongLongHashMap();
+        try (KeyValueIterator<Long, byte[]> all = batches.all()) {
+            while (all.hasNext()) {
+                KeyValue<Long, byte[]> batch = all.next();
+                long number = batch.key;
+                forEachId(batch.value, (eventTime, bytes, from, length) ->
+                        locate(filling, hash(bytes, from, length), number));
+                if (filling.size() > maxLocated) {
+                    shared = null;
+                    return;
+                }
+            }
+        }
+        locator = filling;
+    }
+
+    /** Past the locator's bound: the index learns what it lacks, the waiting ids included, and is used instead. */
+    private void dropLocator() {
+        locator = null;
+        shared = null;
+        readNumber = NONE;
+        readBatch = null;
+        learn();
+        forEachId(unwritten.array(), HEADER, unwritten.position(), (eventTime, bytes, from, length) ->
+                index.put(new String(bytes, from, length, StandardCharsets.UTF_8), eventTime, eventTime));
+    }
+
     /**
-     * In one pass over the batches: adds to the index the batches after the one the marker says it has (every one
-     * when the marker's batch is gone or is not the one it saw), and fills the filter from all of them, which is
-     * every id counted within the retention (the waiting ones were dropped by init); no filter when they are more
-     * than it may hold.
+     * Adds to the index the written batches after the one the marker says it has (every one when the marker's
+     * batch is gone or is not the one it saw), and marks the newest.
      */
-    private void catchUp() {
+    private void learn() {
         long from = 0;
         byte[] applied = marker.get(MARKER_KEY);
         if (applied != null) {
@@ -243,47 +395,32 @@ public final class SeenEventIds {
                 from = number + 1;
             }
         }
-        LongIntHashMap filling = new LongIntHashMap();
-        KeyValue<Long, byte[]> first = null;
-        KeyValue<Long, byte[]> newest = null;
         KeyValue<Long, byte[]> added = null;
-        try (KeyValueIterator<Long, byte[]> all = batches.all()) {
-            while (all.hasNext()) {
-                newest = all.next();
-                first = first == null ? newest : first;
-                boolean missing = newest.key >= from;
-                LongIntHashMap counting = filling;
-                if (counting == null && !missing) {
-                    continue;
-                }
-                forEachId(newest.value, (eventTime, bytes, offset, length) -> {
-                    if (counting != null) {
-                        counting.addTo(hash(bytes, offset, length), 1);
-                    }
-                    if (missing) {
-                        index.put(new String(bytes, offset, length, StandardCharsets.UTF_8), eventTime, eventTime);
-                    }
-                });
-                if (missing) {
-                    added = newest;
-                }
-                if (filling != null && filling.size() > maxFiltered) {
-                    filling = null;
-                }
+        try (KeyValueIterator<Long, byte[]> missing = batches.range(from, null)) {
+            while (missing.hasNext()) {
+                added = missing.next();
+                forEachId(added.value, (eventTime, bytes, offset, length) ->
+                        index.put(new String(bytes, offset, length, StandardCharsets.UTF_8), eventTime, eventTime));
             }
         }
-        filter = filling;
         if (added != null) {
-            marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(added.key)
-                    .putLong(ByteBuffer.wrap(added.value).getLong()).array());
+            mark(added.key, ByteBuffer.wrap(added.value).getLong());
         }
-        nextBatch = newest == null ? 0 : newest.key + 1;
-        oldestBatch = first == null ? 0 : first.key;
     }
 
-    /** The ids of the filter, or -1 when the index has none: for tests. */
-    int filtered() {
-        return filter == null ? -1 : filter.size();
+    private void mark(long number, long token) {
+        marker.put(MARKER_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(number).putLong(token).array());
+    }
+
+    /** The ids of the locator, or -1 when the index is used instead: for tests. */
+    int located() {
+        return locator == null ? -1 : locator.size();
+    }
+
+    private static long firstKey(KeyValueIterator<Long, byte[]> iterator, long otherwise) {
+        try (iterator) {
+            return iterator.hasNext() ? iterator.peekNextKey() : otherwise;
+        }
     }
 
     /** An id of a batch: its event time and its UTF-8 bytes, {@code bytes[from, from + length)}. */
@@ -292,14 +429,18 @@ public final class SeenEventIds {
     }
 
     private static void forEachId(byte[] batch, BatchId each) {
-        ByteBuffer in = ByteBuffer.wrap(batch).position(HEADER - Integer.BYTES);
-        int count = in.getInt();
-        for (int i = 0; i < count; i++) {
-            long eventTime = in.getLong();
-            int length = in.getInt();
-            int from = in.position();
-            each.accept(eventTime, batch, from, length);
-            in.position(from + length);
+        forEachId(batch, HEADER, batch.length, each);
+    }
+
+    /** The ids of {@code batch} in {@code [from, end)}, which starts at an id. */
+    private static void forEachId(byte[] batch, int from, int end, BatchId each) {
+        ByteBuffer in = ByteBuffer.wrap(batch);
+        for (int at = from; at < end; ) {
+            long eventTime = in.getLong(at);
+            int length = in.getInt(at + Long.BYTES);
+            int start = at + Long.BYTES + Integer.BYTES;
+            each.accept(eventTime, batch, start, length);
+            at = start + length;
         }
     }
 
@@ -308,18 +449,22 @@ public final class SeenEventIds {
         if (eventId != lastAsked) {
             lastAsked = eventId;
             lastAskedBytes = eventId.getBytes(StandardCharsets.UTF_8);
-            lastAskedHash = hash(lastAskedBytes, 0, lastAskedBytes.length);
+            lastAskedHashed = false;
         }
         return lastAskedBytes;
     }
 
-    /** The filter's hash of {@code eventId}, computed once for a contains-then-add of the same id. */
+    /** The locator's hash of {@code eventId}, computed once for a contains-then-add of the same id. */
     private long hashOf(String eventId) {
-        utf8(eventId);
+        byte[] bytes = utf8(eventId);
+        if (!lastAskedHashed) {
+            lastAskedHash = hash(bytes, 0, bytes.length);
+            lastAskedHashed = true;
+        }
         return lastAskedHash;
     }
 
-    /** FNV-1a over the bytes, then mixed: a collision costs one lookup in the index, never a wrong answer. */
+    /** FNV-1a over the bytes, then mixed: a collision costs a look into one more batch, never a wrong answer. */
     private static long hash(byte[] bytes, int from, int length) {
         long hash = 0xcbf29ce484222325L;
         for (int i = from; i < from + length; i++) {

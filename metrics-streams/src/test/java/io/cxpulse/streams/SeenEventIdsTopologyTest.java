@@ -1,6 +1,7 @@
 package io.cxpulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,15 +32,18 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link SeenEventIds} in a running topology (the test driver commits after every input record): a record's key is
  * a comma-separated list of eventIds, each counted once. The batches' changelog gets one record per commit holding
  * the ids first counted in it, or more when over {@value SeenEventIds#MAX_PER_BATCH} ids are waiting; the index is
- * not logged; an index that lacks restored batches (after a wipe, or after the task ran elsewhere) learns them on
- * init; a batch past the retention is deleted. The filter in front of the index is filled from the batches on
- * init, forgets a deleted batch's ids and is dropped past its bound, with every duplicate still found. The batches
- * are decoded here independently of the class.
+ * not logged; a batch past the retention is deleted. With a locator (the ids in memory), it is filled from the
+ * batches on init, forgets a deleted batch's ids, tells apart the times of an id counted twice, and is dropped past
+ * its bound, the index then learning what it lacks. Without one (a bound of 0), an index that lacks restored
+ * batches (after a wipe, after the task ran elsewhere, or after it had a locator) learns them. Every duplicate is
+ * found either way. The batches are decoded here independently of the class.
  */
 class SeenEventIdsTopologyTest {
     private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
@@ -50,14 +54,20 @@ class SeenEventIdsTopologyTest {
      * Kafka Streams does on the same instance when it revives a task that closed dirty.
      */
     private static final String INIT_AGAIN = "!init";
+    /**
+     * A key prefix that has the processor make its ids afresh, with the bound that follows, and init them: a restart
+     * with another setting.
+     */
+    private static final String RESTART_WITH = "!restart:";
+    private static final int INDEX_ONLY = 0;
 
     /** Counts each id of the record's key once; sends every id counted for the first time on. */
     private static final class Dedup implements Processor<String, Long, String, Long> {
-        private final SeenEventIds seen;
+        private SeenEventIds seen;
         private ProcessorContext<String, Long> context;
 
-        Dedup(int maxFiltered) {
-            seen = new SeenEventIds(INDEX, RETENTION, maxFiltered);
+        Dedup(int maxLocated) {
+            seen = new SeenEventIds(INDEX, RETENTION, maxLocated);
         }
 
         @Override
@@ -69,6 +79,12 @@ class SeenEventIdsTopologyTest {
         @Override
         public void process(Record<String, Long> record) {
             if (record.key().equals(INIT_AGAIN)) {
+                seen.init(context);
+                return;
+            }
+            if (record.key().startsWith(RESTART_WITH)) {
+                seen = new SeenEventIds(INDEX, RETENTION,
+                        Integer.parseInt(record.key().substring(RESTART_WITH.length())));
                 seen.init(context);
                 return;
             }
@@ -107,20 +123,19 @@ class SeenEventIdsTopologyTest {
     private TestOutputTopic<String, Long> out;
     private TestOutputTopic<Long, byte[]> batches;
 
-    /** The index of the processor last made. */
-    private SeenEventIds seen;
+    /** The processor last made. */
+    private Dedup dedup;
 
     private void start(String application) {
-        start(application, SeenEventIds.MAX_FILTERED);
+        start(application, SeenEventIds.DEFAULT_MAX_LOCATED);
     }
 
-    private void start(String application, int maxFiltered) {
+    private void start(String application, int maxLocated) {
         StreamsBuilder builder = new StreamsBuilder();
         SeenEventIds.addStores(builder, INDEX, RETENTION);
         builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
                 .process(() -> {
-                    Dedup dedup = new Dedup(maxFiltered);
-                    seen = dedup.seen;
+                    dedup = new Dedup(maxLocated);
                     return dedup;
                 }, Named.as("test-dedup"), SeenEventIds.stores(INDEX))
                 .to("out", Produced.with(Serdes.String(), Serdes.Long()));
@@ -170,9 +185,10 @@ class SeenEventIdsTopologyTest {
                 .containsExactly(SeenEventIds.MAX_PER_BATCH, 5);
     }
 
-    @Test
-    void shouldKeepLongAndNonAsciiIdsWholeInABatchLargerThanItsFirstBuffer() {
-        start("seen-long-test");
+    @ParameterizedTest(name = "at most {0} ids in memory")
+    @ValueSource(ints = {INDEX_ONLY, SeenEventIds.DEFAULT_MAX_LOCATED})
+    void shouldKeepLongAndNonAsciiIdsWholeInABatchLargerThanItsFirstBuffer(int maxLocated) {
+        start("seen-long-test", maxLocated);
         // 400 ids of 200 characters, 2 UTF-8 bytes each: about 160 KB in one batch
         List<String> ids = IntStream.range(0, 400).mapToObj(i -> String.format("%03d", i) + "é".repeat(197))
                 .toList();
@@ -185,20 +201,21 @@ class SeenEventIdsTopologyTest {
         assertThat(Batch.decode(written.get(0).value).times()).containsOnly(T0.toEpochMilli());
 
         // a wiped task with these batches restored knows every one of them
-        start("seen-long-wiped-test");
+        start("seen-long-wiped-test", maxLocated);
         restore(written);
         in.pipeInput(INIT_AGAIN, 0L, T0);
         in.pipeInput(ids.get(0) + "," + ids.get(399) + ",b,c", 0L, T0.plusSeconds(2));
         assertThat(counted()).containsExactly("c");
     }
 
-    @Test
-    void shouldLearnRestoredBatchesTheIndexLacks() {
+    @ParameterizedTest(name = "at most {0} ids in memory")
+    @ValueSource(ints = {INDEX_ONLY, SeenEventIds.DEFAULT_MAX_LOCATED})
+    void shouldKnowRestoredBatchesOnInit(int maxLocated) {
         List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
 
         // a second task with an empty index (a wiped one): its batches are restored, as Kafka Streams would, and it
         // is initialized
-        start("seen-wiped-test");
+        start("seen-wiped-test", maxLocated);
         restore(elsewhere);
         in.pipeInput(INIT_AGAIN, 0L, T0);
         in.pipeInput("a,c,d", 0L, T0);
@@ -207,12 +224,13 @@ class SeenEventIdsTopologyTest {
         assertThat(batches.readKeyValuesToList()).extracting(record -> record.key).endsWith(2L);
     }
 
-    @Test
-    void shouldLearnEveryBatchWhenTheMarkedOneIsNotTheOneItSaw() {
+    @ParameterizedTest(name = "at most {0} ids in memory")
+    @ValueSource(ints = {INDEX_ONLY, SeenEventIds.DEFAULT_MAX_LOCATED})
+    void shouldKnowEveryBatchWhenTheMarkedOneIsNotTheOneItSaw(int maxLocated) {
         List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
 
         // this task wrote a batch 0 of its own (x), then ran elsewhere, where batch 0 was written afresh
-        start("seen-back-test");
+        start("seen-back-test", maxLocated);
         in.pipeInput("x", 0L, T0);
         restore(elsewhere);
         in.pipeInput(INIT_AGAIN, 0L, T0);
@@ -222,8 +240,8 @@ class SeenEventIdsTopologyTest {
     }
 
     @Test
-    void shouldNotLearnTheBatchesItHasAgainOnInit() {
-        start("seen-again-test");
+    void shouldNotLearnTheBatchesTheIndexHasAgainOnInit() {
+        start("seen-again-test", INDEX_ONLY);
         in.pipeInput("a", 0L, T0);
         in.pipeInput("b", 0L, T0);
         // batch 0 now says e was counted too; were the batches the index already has read again on init, e would
@@ -237,8 +255,26 @@ class SeenEventIdsTopologyTest {
     }
 
     @Test
-    void shouldDeleteABatchOnceItsIdsArePastTheRetention() {
-        start("seen-expiry-test");
+    void shouldHaveTheIndexLearnTheBatchesWrittenWhileTheIdsWereInMemory() {
+        start("seen-index-again-test", INDEX_ONLY);
+        in.pipeInput("a", 0L, T0);
+        // restarted with room for the ids in memory: b and c are not written to the index
+        in.pipeInput(RESTART_WITH + 10, 0L, T0);
+        assertThat(located()).isEqualTo(1);
+        in.pipeInput("b", 0L, T0);
+        in.pipeInput("c", 0L, T0);
+        // restarted with room for two: the batches hold three, so the index is used, and learns b and c
+        in.pipeInput(RESTART_WITH + 2, 0L, T0);
+        assertThat(located()).isEqualTo(-1);
+        in.pipeInput("a,b,c,d", 0L, T0);
+
+        assertThat(counted()).containsExactly("a", "b", "c", "d");
+    }
+
+    @ParameterizedTest(name = "at most {0} ids in memory")
+    @ValueSource(ints = {INDEX_ONLY, SeenEventIds.DEFAULT_MAX_LOCATED})
+    void shouldDeleteABatchOnceItsIdsArePastTheRetention(int maxLocated) {
+        start("seen-expiry-test", maxLocated);
         in.pipeInput("a", 0L, T0);
         in.pipeInput("b", 0L, T0.plus(RETENTION).plusSeconds(30));
         in.pipeInput("c", 0L, T0.plus(RETENTION).plusSeconds(90));
@@ -254,51 +290,114 @@ class SeenEventIdsTopologyTest {
     }
 
     @Test
-    void shouldFillItsFilterFromTheBatchesOnInitAndFindEveryDuplicate() {
+    void shouldFillItsLocatorFromTheBatchesOnInitAndFindEveryDuplicate() {
         List<KeyValue<Long, byte[]>> elsewhere = batchesWrittenElsewhere();
-        assertThat(seen.filtered()).isEqualTo(3);
+        assertThat(located()).isEqualTo(3);
 
-        start("seen-filter-wiped-test");
+        start("seen-locator-wiped-test");
         restore(elsewhere);
         in.pipeInput(INIT_AGAIN, 0L, T0);
-        assertThat(seen.filtered()).isEqualTo(3);
+        assertThat(located()).isEqualTo(3);
+        // the second d is in the waiting batch
         in.pipeInput("c,d,a,d", 0L, T0);
+        // b and d are in written ones
+        in.pipeInput("b,d,e", 0L, T0);
 
-        assertThat(counted()).containsExactly("d");
-        assertThat(seen.filtered()).isEqualTo(4);
+        assertThat(counted()).containsExactly("d", "e");
+        assertThat(located()).isEqualTo(5);
     }
 
     @Test
-    void shouldDropItsFilterPastItsBoundAndStillFindEveryDuplicate() {
-        start("seen-unfiltered-test", 3);
+    void shouldDropItsLocatorPastItsBoundAndStillFindEveryDuplicate() {
+        start("seen-unlocated-test", 3);
         in.pipeInput("a,b,c", 0L, T0);
-        assertThat(seen.filtered()).isEqualTo(3);
+        assertThat(located()).isEqualTo(3);
+        // past the bound at d: the index learns batch 0 (a, b, c) and the waiting d
         in.pipeInput("d,e", 0L, T0);
-        assertThat(seen.filtered()).isEqualTo(-1);
+        assertThat(located()).isEqualTo(-1);
         in.pipeInput("e,d,c,b,a,f", 0L, T0);
-        // on init the batches hold more ids than the filter may: none again
+        // on init the batches hold more ids than the locator may: none again
         in.pipeInput(INIT_AGAIN, 0L, T0);
-        assertThat(seen.filtered()).isEqualTo(-1);
+        assertThat(located()).isEqualTo(-1);
         in.pipeInput("a,f,g", 0L, T0);
 
         assertThat(counted()).containsExactly("a", "b", "c", "d", "e", "f", "g");
     }
 
     @Test
-    void shouldForgetTheIdsOfADeletedBatchInItsFilter() {
-        start("seen-filter-expiry-test");
+    void shouldDropItsLocatorPastItsBoundInTheMiddleOfABatch() {
+        start("seen-unlocated-waiting-test", 2);
+        // past the bound at c, before anything is written: the index learns only the waiting a, b and c
+        in.pipeInput("a,b,c,d,a,c", 0L, T0);
+        assertThat(located()).isEqualTo(-1);
+        in.pipeInput("d,b,e", 0L, T0);
+
+        assertThat(counted()).containsExactly("a", "b", "c", "d", "e");
+    }
+
+    @Test
+    void shouldForgetTheIdsOfADeletedBatchInItsLocator() {
+        start("seen-locator-expiry-test");
         in.pipeInput("a,b", 0L, T0);
-        assertThat(seen.filtered()).isEqualTo(2);
+        assertThat(located()).isEqualTo(2);
         // batch 0 (a, b) is past the retention, and deleted when this one is written
         in.pipeInput("c", 0L, T0.plus(RETENTION).plusSeconds(30));
-        assertThat(seen.filtered()).isEqualTo(1);
+        assertThat(located()).isEqualTo(1);
         in.pipeInput("d", 0L, T0.plus(RETENTION).plusSeconds(90));
-        assertThat(seen.filtered()).isEqualTo(2);
+        assertThat(located()).isEqualTo(2);
         // a is past the retention and counts again; c does not
         in.pipeInput("a,c", 0L, T0.plus(RETENTION).plusSeconds(91));
 
         assertThat(counted()).containsExactly("a", "b", "c", "d", "a");
-        assertThat(seen.filtered()).isEqualTo(3);
+        assertThat(located()).isEqualTo(3);
+    }
+
+    /**
+     * In memory only: the index, a window store of the retention, does not keep an id put more than the retention
+     * behind the latest one (an intake dead-letters such an event, its grace being at most the retention).
+     */
+    @Test
+    void shouldTellApartTheEventTimesOfAnIdCountedTwice() {
+        start("seen-twice-test");
+        Instant late = T0.plus(RETENTION.multipliedBy(2));
+        // z keeps batch 0 (and so the batches after it) from being deleted
+        in.pipeInput("z", 0L, late);
+        in.pipeInput("a", 0L, T0);
+        // a at T0 is more than the retention before: it counts again, in batch 2
+        in.pipeInput("a", 0L, late);
+        assertThat(located()).isEqualTo(2);
+        // each within the retention of one of them, or of none
+        in.pipeInput("a", 0L, T0.plus(RETENTION));
+        in.pipeInput("a", 0L, late.plus(RETENTION));
+        in.pipeInput("a", 0L, T0.minusSeconds(1));
+        in.pipeInput("a", 0L, late.plus(RETENTION).plusMillis(1));
+        in.pipeInput("a", 0L, T0.minus(RETENTION).minusMillis(1));
+
+        assertThat(out.readRecordsToList()).extracting(record -> record.key(), record -> record.timestamp())
+                .containsExactly(tuple("z", late.toEpochMilli()), tuple("a", T0.toEpochMilli()),
+                        tuple("a", late.toEpochMilli()),
+                        tuple("a", late.plus(RETENTION).plusMillis(1).toEpochMilli()),
+                        tuple("a", T0.minus(RETENTION).minusMillis(1).toEpochMilli()));
+    }
+
+    @Test
+    void shouldForgetABatchOfAnIdCountedTwiceAndStillFindItInTheOther() {
+        start("seen-twice-expiry-test");
+        Instant later = T0.plus(RETENTION).plusSeconds(1);
+        in.pipeInput("a", 0L, T0);
+        // a, more than the retention later, counts again in batch 1; batch 0 is deleted when batch 1 is written
+        in.pipeInput("a,b", 0L, later);
+        assertThat(located()).isEqualTo(2);
+        in.pipeInput("a", 0L, later.plusSeconds(1));
+        in.pipeInput("a", 0L, T0.plusSeconds(1));
+        // batch 1 goes too, and a with it
+        Instant past = later.plus(RETENTION).plusSeconds(2);
+        in.pipeInput("c", 0L, past);
+        assertThat(located()).isEqualTo(1);
+        in.pipeInput("a", 0L, past);
+
+        assertThat(counted()).containsExactly("a", "a", "b", "c", "a");
+        assertThat(driver.getKeyValueStore(SeenEventIds.batchesOf(INDEX)).get(0L)).isNull();
     }
 
     /** The batches of a task elsewhere that counted a and b in one commit, then c. */
@@ -307,6 +406,11 @@ class SeenEventIdsTopologyTest {
         in.pipeInput("a,b", 0L, T0);
         in.pipeInput("c", 0L, T0);
         return batches.readKeyValuesToList();
+    }
+
+    /** The ids the processor's locator holds, or -1 when it has none. */
+    private int located() {
+        return dedup.seen.located();
     }
 
     private List<String> counted() {

@@ -2,6 +2,7 @@ package io.cxpulse.streams.friction;
 
 import java.time.Duration;
 
+import io.cxpulse.streams.SeenEventIds;
 import io.cxpulse.streams.survey.DetractorAlertRule;
 import io.cxpulse.streams.survey.RollingWindow;
 
@@ -10,6 +11,9 @@ import io.cxpulse.streams.survey.RollingWindow;
  *
  * @param grace            how far behind stream time a touchpoint may be and still count
  * @param dedupRetention   how long an eventId is remembered
+ * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
+ *                         counting one costs no RocksDB write and looking one up no read (about 16 bytes each);
+ *                         past it they are indexed in RocksDB instead (0: always)
  * @param history          how long a customer's touchpoints are kept: the repeated-contact horizon and how far
  *                         back an NPS response is joined to touchpoints (7 days)
  * @param maxVisits        the most touchpoint visits kept per customer (the oldest go first)
@@ -26,11 +30,13 @@ import io.cxpulse.streams.survey.RollingWindow;
  *                         called significant
  * @param liftZ            the |z| of the two-proportion test at or above which a lift is significant
  */
-public record FrictionSettings(Duration grace, Duration dedupRetention, Duration history, int maxVisits,
+public record FrictionSettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration history,
+        int maxVisits,
         int maxContacts, int customersInMemory, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
         Duration sweepInterval, DetractorAlertRule alerts, int liftMinResponses, double liftZ) {
     public FrictionSettings {
         RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
+        SeenEventIds.checkMaxLocated(dedupIdsInMemory);
         if (history.isNegative() || history.isZero()) {
             throw new IllegalArgumentException("the history must be positive, not " + history);
         }
@@ -46,20 +52,21 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, Duration
     }
 
     /**
-     * The defaults: 1h grace, 7 days of deduplication and of history (at most 200 visits and 50 contacts per
+     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task) and of history (at most 200 visits and 50 contacts per
      * customer; 5,000 customers in memory per task), minute buckets for 2 days and hour buckets for 35, emitted every second, swept every 10 minutes;
      * alerts at z 3 (resolving at 1) with at least 50 events in the hour; lifts significant at |z| 1.96 with 30
      * responses per group.
      */
     public static FrictionSettings defaults() {
-        return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(7), 200, 50, 5_000,
+        return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
+                Duration.ofDays(7), 200, 50, 5_000,
                 Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofMinutes(10),
                 new DetractorAlertRule(3.0, 1.0, 50), 30, 1.96);
     }
 
     /** These settings with {@code customers} customers in memory per task. */
     public FrictionSettings withCustomersInMemory(int customers) {
-        return new FrictionSettings(grace, dedupRetention, history, maxVisits, maxContacts, customers,
+        return new FrictionSettings(grace, dedupRetention, dedupIdsInMemory, history, maxVisits, maxContacts, customers,
                 minuteRetention, hourRetention, emitInterval, sweepInterval, alerts, liftMinResponses, liftZ);
     }
 }

@@ -97,7 +97,8 @@ public final class FrictionTopology {
                         topics.touchpoints().consumed().withName("touchpoint-source")
                                 .withTimestampExtractor(new EventTimeExtractor<TouchpointEvent>(
                                         TouchpointEvent::getOccurredAt)))
-                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
+                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(),
+                        settings.dedupIdsInMemory(), observer),
                         Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
         Map<String, KStream<String, Intake<TouchpointEvent>>> routes = intake.split(Named.as("touchpoint-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))

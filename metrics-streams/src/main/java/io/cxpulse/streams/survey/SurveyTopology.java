@@ -71,7 +71,8 @@ public final class SurveyTopology {
                         topics.surveyResponses().consumed().withName("survey-source")
                                 .withTimestampExtractor(new EventTimeExtractor<SurveyResponse>(
                                         SurveyResponse::getOccurredAt)))
-                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
+                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(),
+                        settings.dedupIdsInMemory(), observer),
                         Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
         Map<String, KStream<String, Intake<SurveyResponse>>> routes = intake.split(Named.as("survey-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.streams.SeenEventIds;
 import io.cxpulse.streams.survey.RollingWindow;
 
 /**
@@ -13,6 +14,9 @@ import io.cxpulse.streams.survey.RollingWindow;
  * @param grace            how far behind stream time an event may be and still count; a duration is final (and
  *                         reported) once stream time minus grace has passed the event that completes it
  * @param dedupRetention   how long an eventId is remembered
+ * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
+ *                         counting one costs no RocksDB write and looking one up no read (about 16 bytes each);
+ *                         past it they are indexed in RocksDB instead (0: always)
  * @param ticketRetention  how long a ticket's state is kept after its latest event; an event on a ticket forgotten
  *                         by then is one on an unknown ticket
  * @param minuteRetention  how long minute buckets of durations are kept (1h windows)
@@ -21,12 +25,13 @@ import io.cxpulse.streams.survey.RollingWindow;
  * @param emitInterval     how often (wall-clock time) changed windows are summed for metrics and aggregates
  * @param targets          first-response targets by priority; a priority without one has no target
  */
-public record TicketSettings(Duration grace, Duration dedupRetention, Duration ticketRetention,
+public record TicketSettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration ticketRetention,
         Duration minuteRetention, Duration hourRetention, Duration settleInterval, Duration emitInterval,
         Map<TicketPriority, Duration> targets) {
     public TicketSettings {
         targets = Map.copyOf(targets);
         RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
+        SeenEventIds.checkMaxLocated(dedupIdsInMemory);
         Duration longestTarget = targets.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
         if (ticketRetention.compareTo(grace.plus(longestTarget)) <= 0) {
             throw new IllegalArgumentException("ticket state must be kept longer than the grace period plus the "
@@ -51,11 +56,12 @@ public record TicketSettings(Duration grace, Duration dedupRetention, Duration t
     }
 
     /**
-     * The defaults: 1h grace, 7 days of deduplication, ticket state for 35 days after its last event, minute buckets
+     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task), ticket state for 35 days after its last event, minute buckets
      * for 2 days and hour buckets for 35, settled every second, emitted every second, the default targets.
      */
     public static TicketSettings defaults() {
-        return new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(35), Duration.ofDays(2),
+        return new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
+                Duration.ofDays(35), Duration.ofDays(2),
                 Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1), defaultTargets());
     }
 }

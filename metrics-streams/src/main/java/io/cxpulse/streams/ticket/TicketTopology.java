@@ -73,7 +73,8 @@ public final class TicketTopology {
                         topics.ticketEvents().consumed().withName("ticket-source")
                                 .withTimestampExtractor(new EventTimeExtractor<TicketEvent>(
                                         TicketEvent::getOccurredAt)))
-                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(), observer),
+                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(),
+                        settings.dedupIdsInMemory(), observer),
                         Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
         Map<String, KStream<String, Intake<TicketEvent>>> routes = intake.split(Named.as("ticket-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))

@@ -204,7 +204,7 @@ class FrictionTopologyTest {
     @ValueSource(ints = {1, 5_000})
     void shouldGiveTheDetractorLiftOfAConstructedDataSet(int customersInMemory, LocalPlatform platform) {
         FrictionSettings defaults = FrictionSettings.defaults();
-        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
+        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(), defaults.dedupIdsInMemory(),
                 defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
                 defaults.minuteRetention(),
                 defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(), defaults.alerts(), 10,
@@ -290,7 +290,7 @@ class FrictionTopologyTest {
     @Test
     void shouldAlertWhenATouchpointsFrictionRateRisesAboveItsSevenDayBaseline(LocalPlatform platform) {
         FrictionSettings defaults = FrictionSettings.defaults();
-        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
+        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(), defaults.dedupIdsInMemory(),
                 defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
                 defaults.minuteRetention(),
                 defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(),

@@ -26,6 +26,7 @@ import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.SeenEventIds;
 import io.cxpulse.streams.Topics;
 import io.cxpulse.streams.survey.RollingWindow;
 
@@ -99,7 +100,8 @@ class TicketTopologyTest {
 
     @Test
     void shouldTakeASupersededFullResolutionBackOutOfItsWindow(LocalPlatform platform) {
-        TicketSettings settings = new TicketSettings(Duration.ofMinutes(30), Duration.ofDays(7), Duration.ofDays(35),
+        TicketSettings settings = new TicketSettings(Duration.ofMinutes(30), Duration.ofDays(7),
+                SeenEventIds.DEFAULT_MAX_LOCATED, Duration.ofDays(35),
                 Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 TicketSettings.defaultTargets());
         try (TicketDriver tickets = new TicketDriver(platform, settings)) {
@@ -266,7 +268,8 @@ class TicketTopologyTest {
 
     @Test
     void shouldForgetATicketOnceItsRetentionHasPassed(LocalPlatform platform) {
-        TicketSettings settings = new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(2),
+        TicketSettings settings = new TicketSettings(Duration.ofHours(1), Duration.ofDays(7),
+                SeenEventIds.DEFAULT_MAX_LOCATED, Duration.ofDays(2),
                 Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Map.of(TicketPriority.NORMAL, Duration.ofHours(4)));
         try (TicketDriver tickets = new TicketDriver(platform, settings)) {
