@@ -31,7 +31,7 @@ import org.apache.kafka.common.config.ConfigException;
  * num.stream.threads          1
  * survey.grace                PT1H                 events later than this behind stream time are dead-lettered
  * survey.dedup.retention      P7D                  how long an eventId is remembered
- * survey.dedup.ids.in.memory  250000               per task: remembered ids located in memory (about 16 bytes
+ * survey.dedup.ids.in.memory  250000               per task: remembered ids located in memory (21 to 43 bytes
  *                                                  each); past it they are indexed in RocksDB (0: always)
  * survey.minute.retention     P2D                  how long minute buckets are kept
  * survey.hour.retention       P35D                 how long hour buckets are kept

@@ -12,7 +12,7 @@ import io.cxpulse.streams.survey.RollingWindow;
  * @param grace            how far behind stream time a touchpoint may be and still count
  * @param dedupRetention   how long an eventId is remembered
  * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
- *                         counting one costs no RocksDB write and looking one up no read (about 16 bytes each);
+ *                         counting one costs no RocksDB write and looking one up no read (21 to 43 bytes each);
  *                         past it they are indexed in RocksDB instead (0: always)
  * @param history          how long a customer's touchpoints are kept: the repeated-contact horizon and how far
  *                         back an NPS response is joined to touchpoints (7 days)
@@ -52,10 +52,10 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, int dedu
     }
 
     /**
-     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task) and of history (at most 200 visits and 50 contacts per
-     * customer; 5,000 customers in memory per task), minute buckets for 2 days and hour buckets for 35, emitted every second, swept every 10 minutes;
-     * alerts at z 3 (resolving at 1) with at least 50 events in the hour; lifts significant at |z| 1.96 with 30
-     * responses per group.
+     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task) and of history (at most 200
+     * visits and 50 contacts per customer; 5,000 customers in memory per task), minute buckets for 2 days and hour
+     * buckets for 35, emitted every second, swept every 10 minutes; alerts at z 3 (resolving at 1) with at least 50
+     * events in the hour; lifts significant at |z| 1.96 with 30 responses per group.
      */
     public static FrictionSettings defaults() {
         return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,

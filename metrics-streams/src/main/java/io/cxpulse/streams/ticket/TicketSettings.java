@@ -15,7 +15,7 @@ import io.cxpulse.streams.survey.RollingWindow;
  *                         reported) once stream time minus grace has passed the event that completes it
  * @param dedupRetention   how long an eventId is remembered
  * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
- *                         counting one costs no RocksDB write and looking one up no read (about 16 bytes each);
+ *                         counting one costs no RocksDB write and looking one up no read (21 to 43 bytes each);
  *                         past it they are indexed in RocksDB instead (0: always)
  * @param ticketRetention  how long a ticket's state is kept after its latest event; an event on a ticket forgotten
  *                         by then is one on an unknown ticket
@@ -56,8 +56,9 @@ public record TicketSettings(Duration grace, Duration dedupRetention, int dedupI
     }
 
     /**
-     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task), ticket state for 35 days after its last event, minute buckets
-     * for 2 days and hour buckets for 35, settled every second, emitted every second, the default targets.
+     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task), ticket state for 35 days after
+     * its last event, minute buckets for 2 days and hour buckets for 35, settled every second, emitted every second,
+     * the default targets.
      */
     public static TicketSettings defaults() {
         return new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
