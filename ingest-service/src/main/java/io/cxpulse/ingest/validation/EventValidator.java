@@ -39,6 +39,7 @@ import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.common.Uuids;
 import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.validation.FieldError.Reason;
@@ -62,7 +63,6 @@ public final class EventValidator {
     public static final int MAX_ATTRIBUTE_VALUE = 1_000;
 
     private static final Map<EventType, Fields> FIELDS = fieldsByType();
-    private static final boolean[] HEX = hexDigits();
     private static final ClassValue<Symbols> SYMBOLS = new ClassValue<>() {
         @Override
         protected Symbols computeValue(Class<?> type) {
@@ -96,7 +96,7 @@ public final class EventValidator {
     public record Accepted(String eventId, String key, SpecificRecord record) implements Result {
         /** @throws IllegalArgumentException if {@code eventId} is not a UUID: an answer writes it unescaped */
         public Accepted {
-            if (eventId == null || !isUuid(eventId)) {
+            if (eventId == null || !Uuids.isUuid(eventId)) {
                 throw new IllegalArgumentException("an accepted event's id must be a UUID, not " + eventId);
             }
         }
@@ -389,7 +389,7 @@ public final class EventValidator {
 
         static Rule uuid(boolean required) {
             return requiredIf(required, (check, name, value) -> textValue(check, name, value, 36).ifPresent(text -> {
-                if (isUuid(text)) {
+                if (Uuids.isUuid(text)) {
                     check.put(text);
                 } else {
                     check.error(name, "must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b", Reason.BAD_UUID);
@@ -485,31 +485,6 @@ public final class EventValidator {
                 check.put(attributes);
             }
         };
-    }
-
-    /** Whether {@code text} is a UUID in its canonical 8-4-4-4-12 hex form. */
-    public static boolean isUuid(String text) {
-        if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
-                || text.charAt(23) != '-') {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = text.charAt(i);
-            if (c >= HEX.length || !HEX[c]) {
-                if (i != 8 && i != 13 && i != 18 && i != 23) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static boolean[] hexDigits() {
-        boolean[] hex = new boolean['g'];
-        for (char c : "0123456789abcdefABCDEF".toCharArray()) {
-            hex[c] = true;
-        }
-        return hex;
     }
 
     private static Optional<String> textValue(Check check, String name, JsonNode value, int maxLength) {

@@ -178,4 +178,31 @@ class SurveyTopologyTest {
             assertThat(survey.aggregate("NPS|all|1h").getResponses()).isEqualTo(1);
         }
     }
+
+    /**
+     * An eventId is the contract's UUID string: one of any other form or length (a producer that bypassed ingest)
+     * is dead-lettered, not remembered, so that no batch of remembered ids can outgrow a Kafka record.
+     */
+    @Test
+    void shouldDeadLetterAnEventIdThatIsNotAUuid(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            SurveyResponse huge = nps(9, AT);
+            huge.setEventId("x".repeat(300_000));
+            SurveyResponse notUuid = nps(9, AT);
+            notUuid.setEventId("order-42");
+            survey.send(huge);
+            survey.send(notUuid);
+            survey.send(nps(3, AT));
+
+            List<DeadLetter> deadLetters = survey.deadLetters();
+            assertThat(deadLetters).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.CONTRACT_VIOLATION);
+            assertThat(deadLetters).extracting(DeadLetter::getCause).containsExactly(
+                    "eventId must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b, not one of 300000 characters "
+                            + "starting " + "x".repeat(40),
+                    "eventId must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b, not one of 8 characters "
+                            + "starting order-42");
+            assertThat(survey.aggregate("NPS|all|1h").getCounts()).containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L,
+                    0L, 0L, 0L);
+        }
+    }
 }

@@ -27,6 +27,8 @@ class TicketContractTest {
         unknownPriority.setPriority(TicketPriority.UNKNOWN);
         TicketEvent noEventId = valid();
         noEventId.setEventId("");
+        TicketEvent notUuid = valid();
+        notUuid.setEventId("3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b-retry");
         TicketEvent before1970 = valid();
         before1970.setOccurredAt(Instant.ofEpochMilli(-1));
         TicketEvent noCustomer = valid();
@@ -36,6 +38,9 @@ class TicketContractTest {
         assertThat(TicketContract.violation(unknownType)).contains("type UNKNOWN");
         assertThat(TicketContract.violation(unknownPriority)).contains("priority UNKNOWN");
         assertThat(TicketContract.violation(noEventId)).isEqualTo("eventId is missing");
+        assertThat(TicketContract.violation(notUuid)).isEqualTo("eventId must be a UUID such as "
+                + "3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b, not one of 42 characters starting "
+                + "3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b-ret");
         assertThat(TicketContract.violation(before1970)).contains("occurredAt");
         assertThat(TicketContract.violation(noCustomer)).isEqualTo("customerId is missing");
     }
