@@ -225,7 +225,7 @@ public final class SeenEventIds {
         if (locator == null) {
             index.put(eventId, eventTime, eventTime);
         } else {
-            locate(locator, hashOf(eventId), nextBatch);
+            locate(hashOf(eventId), nextBatch);
             if (locator.size() > maxLocated) {
                 dropLocator();
             }
@@ -300,32 +300,22 @@ public final class SeenEventIds {
             }
             end = batch.length;
         }
-        ByteBuffer in = ByteBuffer.wrap(batch);
-        for (int at = HEADER; at < end; ) {
-            long eventTime = in.getLong(at);
-            int length = in.getInt(at + Long.BYTES);
-            int start = at + Long.BYTES + Integer.BYTES;
-            if (length == id.length && eventTime >= from && eventTime <= to
-                    && Arrays.equals(batch, start, start + length, id, 0, length)) {
-                return true;
-            }
-            at = start + length;
-        }
-        return false;
+        return anyId(batch, HEADER, end, (eventTime, bytes, start, length) -> length == id.length
+                && eventTime >= from && eventTime <= to && Arrays.equals(bytes, start, start + length, id, 0, length));
     }
 
-    /** Notes in {@code into} that batch {@code number} holds an id with {@code hash}. */
-    private void locate(LongLongHashMap into, long hash, long number) {
-        int slot = into.indexOf(hash);
-        if (!into.indexExists(slot)) {
-            into.indexInsert(slot, hash, number);
+    /** Notes in the locator that batch {@code number} holds an id with {@code hash}. */
+    private void locate(long hash, long number) {
+        int slot = locator.indexOf(hash);
+        if (!locator.indexExists(slot)) {
+            locator.indexInsert(slot, hash, number);
             return;
         }
-        long was = into.indexGet(slot);
+        long was = locator.indexGet(slot);
         if (was == SEVERAL) {
             shared.get(hash).add(number);
         } else {
-            into.indexReplace(slot, SEVERAL);
+            locator.indexReplace(slot, SEVERAL);
             shared.put(hash, LongArrayList.from(was, number));
         }
     }
@@ -356,21 +346,20 @@ public final class SeenEventIds {
         if (maxLocated == 0) {
             return;
         }
+        locator = new LongLongHashMap();
         shared = new LongObjectHashMap<>();
-        LongLongHashMap filling = new LongLongHashMap();
         try (KeyValueIterator<Long, byte[]> all = batches.all()) {
             while (all.hasNext()) {
                 KeyValue<Long, byte[]> batch = all.next();
                 long number = batch.key;
-                forEachId(batch.value, (eventTime, bytes, from, length) ->
-                        locate(filling, hash(bytes, from, length), number));
-                if (filling.size() > maxLocated) {
+                forEachId(batch.value, (eventTime, bytes, from, length) -> locate(hash(bytes, from, length), number));
+                if (locator.size() > maxLocated) {
+                    locator = null;
                     shared = null;
                     return;
                 }
             }
         }
-        locator = filling;
     }
 
     /** Past the locator's bound: the index learns what it lacks, the waiting ids included, and is used instead. */
@@ -432,20 +421,36 @@ public final class SeenEventIds {
         void accept(long eventTime, byte[] bytes, int from, int length);
     }
 
+    /** As {@link BatchId}, answering whether the id is the one looked for. */
+    private interface BatchIdTest {
+        boolean test(long eventTime, byte[] bytes, int from, int length);
+    }
+
     private static void forEachId(byte[] batch, BatchId each) {
         forEachId(batch, HEADER, batch.length, each);
     }
 
     /** The ids of {@code batch} in {@code [from, end)}, which starts at an id. */
     private static void forEachId(byte[] batch, int from, int end, BatchId each) {
+        anyId(batch, from, end, (eventTime, bytes, start, length) -> {
+            each.accept(eventTime, bytes, start, length);
+            return false;
+        });
+    }
+
+    /** Whether an id of {@code batch} in {@code [from, end)} passes {@code test}, in order, stopping at the first. */
+    private static boolean anyId(byte[] batch, int from, int end, BatchIdTest test) {
         ByteBuffer in = ByteBuffer.wrap(batch);
         for (int at = from; at < end; ) {
             long eventTime = in.getLong(at);
             int length = in.getInt(at + Long.BYTES);
             int start = at + Long.BYTES + Integer.BYTES;
-            each.accept(eventTime, batch, start, length);
+            if (test.test(eventTime, batch, start, length)) {
+                return true;
+            }
             at = start + length;
         }
+        return false;
     }
 
     /** {@code eventId}'s UTF-8 bytes, encoded once for a contains-then-add of the same id. */
