@@ -3,7 +3,13 @@ package io.cxpulse.ingest;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The three kinds of event ingest accepts, with their HTTP path, default topic and metric label. */
+import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.avro.TicketEvent;
+import io.cxpulse.avro.TouchpointEvent;
+
+import org.apache.avro.Schema;
+
+/** The three kinds of event ingest accepts, with their HTTP path, default topic, metric label and schema. */
 public enum EventType {
     SURVEY_RESPONSE("survey-responses", "cx.survey-responses.v1", "survey_response"),
     TICKET_EVENT("ticket-events", "cx.ticket-events.v1", "ticket_event"),
@@ -31,6 +37,15 @@ public enum EventType {
     /** The value of the {@code type} label on metrics. */
     public String label() {
         return label;
+    }
+
+    /** The schema of the type's records, as generated. */
+    public Schema schema() {
+        return switch (this) {
+            case SURVEY_RESPONSE -> SurveyResponse.getClassSchema();
+            case TICKET_EVENT -> TicketEvent.getClassSchema();
+            case TOUCHPOINT -> TouchpointEvent.getClassSchema();
+        };
     }
 
     public static Optional<EventType> fromPath(String path) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,6 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.avro.TicketEvent;
-import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.ingest.auth.Source;
@@ -60,13 +58,10 @@ public final class IngestService implements ServiceLauncher.Service {
     /** About the size of a small event in JSON, to size an answer's body from the request's. */
     private static final int EXPECTED_EVENT_BYTES = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<EventType, Schema> SCHEMAS = Map.of(
-            EventType.SURVEY_RESPONSE, SurveyResponse.getClassSchema(),
-            EventType.TICKET_EVENT, TicketEvent.getClassSchema(),
-            EventType.TOUCHPOINT, TouchpointEvent.getClassSchema());
     private static final String START = "cxpulse.start";
 
     private final IngestConfig config;
+    private final Clock clock;
     private final EventValidator validator;
     private final IngestMetrics metrics = new IngestMetrics();
     private final SchemaRegistryClient registry;
@@ -83,13 +78,14 @@ public final class IngestService implements ServiceLauncher.Service {
 
     private IngestService(IngestConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.validator = new EventValidator(clock, config.maxEventAge(), config.maxClockSkew());
         this.registry = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
         Map<String, Object> adminConfig = KafkaTopics.adminConfig(config.kafka());
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
         this.admin = Admin.create(adminConfig);
-        this.publisher = new EventPublisher(config.kafka(), config.registry(), registry, config.ackTimeout());
+        this.publisher = new EventPublisher(config.kafka(), registry, config.ackTimeout());
         metrics.bindProducer(publisher.producer());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -143,11 +139,12 @@ public final class IngestService implements ServiceLauncher.Service {
             if (config.createTopics()) {
                 KafkaTopics.create(admin, config.topics().values(), config.topicPartitions(), Duration.ofSeconds(10));
             }
-            SCHEMAS.forEach((type, schema) -> {
+            for (EventType type : EventType.values()) {
+                Schema schema = type.schema();
                 int id = registry.register(config.topics().get(type) + "-value", schema);
                 LOG.info("Schema {} registered as id {} under {}-value", schema.getFullName(), id,
                         config.topics().get(type));
-            });
+            }
             schemasReady.set(true);
         } catch (RuntimeException e) {
             LOG.warn("Not ready yet, retrying in 5 s: {}", e.getMessage());
@@ -219,7 +216,7 @@ public final class IngestService implements ServiceLauncher.Service {
         @Override
         public void accept(Result result) {
             if (result instanceof Accepted accepted) {
-                outgoing.add(new Outgoing(topic, accepted.key(), publisher.encode(topic, accepted.record())));
+                outgoing.add(new Outgoing(topic, accepted.key(), publisher.encode(topic, accepted)));
             }
             body.add(result);
         }
@@ -227,7 +224,8 @@ public final class IngestService implements ServiceLauncher.Service {
 
     /**
      * The request's events, checked as the body streams past; null when the body was refused as a whole (the
-     * problem is already sent).
+     * problem is already sent). Every event of a request is stamped with one {@code receivedAt}, read as its body
+     * starts to be read, which is also the time its {@code occurredAt} is checked against.
      */
     private Batch readEvents(Context ctx, EventType type, Source source) {
         BodyParser.Format format = BodyParser.format(ctx.contentType()).orElse(null);
@@ -235,11 +233,12 @@ public final class IngestService implements ServiceLauncher.Service {
             refuse(ctx, type, Problem.unsupportedMediaType(ctx.contentType()));
             return null;
         }
+        Instant receivedAt = clock.instant();
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = BodyParser.read(in, ctx.req().getContentLengthLong(), config.maxBodyBytes());
             Batch batch = new Batch(type, Math.min(config.maxEvents(), body.length / EXPECTED_EVENT_BYTES + 1));
             batch.results = BodyParser.events(body, format, config.maxEvents(),
-                    parser -> validator.validate(type, parser, source.name()),
+                    parser -> validator.validate(type, parser, source.name(), receivedAt),
                     error -> new Rejected(null, List.of(new FieldError("", error, FieldError.Reason.MALFORMED_JSON))),
                     batch);
             return batch;

@@ -1,19 +1,20 @@
 package io.cxpulse.ingest.publish;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cxpulse.ingest.validation.EventValidator.Accepted;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
-import io.cxpulse.schemas.serde.AvroSerializer;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -27,15 +28,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends events to Kafka with {@code acks=all} and the idempotent producer, and says whether Kafka acknowledged
- * every one of them within a deadline. Values are Avro in the Confluent wire format, written with the schema
- * registered at start (no registration on the request path) by {@link #encode}, which a request calls for each
- * event as soon as it is valid, while the event is still in the CPU's caches.
+ * every one of them within a deadline. Values are Avro in the Confluent wire format, written with the id of the
+ * schema registered at start (no registration on the request path) by {@link #encode}, which a request calls for
+ * each event as soon as it is valid, while the event is still in the CPU's caches.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
-    private final AvroSerializer<Object> values;
+    private final SchemaRegistryClient registry;
+    /** The encoder of each topic, made once its schema's id is known. */
+    private final Map<String, EventEncoder> encoders = new ConcurrentHashMap<>();
 
     /**
      * One record to send.
@@ -48,11 +51,10 @@ public final class EventPublisher implements AutoCloseable {
 
     /**
      * @param kafka    producer settings from configuration ({@code kafka.*}), applied over the safe defaults
-     * @param registry settings of the schema registry, under Confluent's names
+     * @param registry where the schemas' ids are looked up
      * @param deadline how long a request may wait for acknowledgement; bounds how long {@code send} may block
      */
-    public EventPublisher(Map<String, Object> kafka, Map<String, Object> registry, SchemaRegistryClient client,
-            Duration deadline) {
+    public EventPublisher(Map<String, Object> kafka, SchemaRegistryClient registry, Duration deadline) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -67,9 +69,7 @@ public final class EventPublisher implements AutoCloseable {
             throw new org.apache.kafka.common.config.ConfigException("kafka.acks", config.get("acks"),
                     "must be all: a 2xx from ingest means every in-sync replica has the event");
         }
-        Map<String, Object> serde = new HashMap<>(registry);
-        serde.put("auto.register.schemas", false);
-        this.values = new AvroSerializer<>(client, serde, false);
+        this.registry = registry;
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -79,13 +79,20 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * {@code record} for {@code topic} in the Confluent wire format; null, logged, when it cannot be written (its
-     * schema not registered, the registry unreachable), so that {@link #sendAll} counts it as not acknowledged.
+     * {@code event} for {@code topic} in the Confluent wire format, with the id its schema has under the subject
+     * {@code <topic>-value}; null, logged, when it cannot be written (its schema not registered, the registry
+     * unreachable), so that {@link #sendAll} counts it as not acknowledged.
      */
-    public byte[] encode(String topic, SpecificRecord record) {
+    public byte[] encode(String topic, Accepted event) {
         try {
-            return values.serialize(topic, record);
-        } catch (RuntimeException e) {
+            EventEncoder encoder = encoders.get(topic);
+            if (encoder == null) {
+                encoder = new EventEncoder(event.type().schema(),
+                        registry.getId(topic + "-value", event.type().schema()));
+                encoders.putIfAbsent(topic, encoder);
+            }
+            return encoder.encode(event);
+        } catch (IOException | RuntimeException e) {
             LOG.warn("Could not encode an event for {}: {}", topic, e.toString());
             return null;
         }

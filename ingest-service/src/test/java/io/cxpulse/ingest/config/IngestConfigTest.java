@@ -53,7 +53,7 @@ class IngestConfigTest {
     @Test
     void shouldRefuseAcksOtherThanAll() {
         assertThatThrownBy(() -> new io.cxpulse.ingest.publish.EventPublisher(Map.of("acks", "1",
-                "bootstrap.servers", "127.0.0.1:1"), Map.of("schema.registry.url", "http://127.0.0.1:1"),
+                "bootstrap.servers", "127.0.0.1:1"),
                 io.cxpulse.schemas.registry.SchemaRegistryClient.forUrl("http://127.0.0.1:1"), Duration.ofSeconds(1)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.acks");
     }

@@ -7,13 +7,14 @@ import java.util.Objects;
 /**
  * A growable byte buffer for one frame, written by one thread. {@link java.io.ByteArrayOutputStream} locks on
  * every call, and Avro's direct encoder writes each varint byte by byte: the locks were the largest single cost
- * of serializing a small record.
+ * of serializing a small record. It can be reset and written again, so that a thread writing many frames grows
+ * one buffer instead of allocating one per frame.
  */
-final class FrameBuffer extends OutputStream {
+public final class FrameBuffer extends OutputStream {
     private byte[] bytes;
     private int size;
 
-    FrameBuffer(int initialCapacity) {
+    public FrameBuffer(int initialCapacity) {
         bytes = new byte[initialCapacity];
     }
 
@@ -35,8 +36,13 @@ final class FrameBuffer extends OutputStream {
         size += length;
     }
 
+    /** Empties the buffer, keeping its capacity. */
+    public void reset() {
+        size = 0;
+    }
+
     /** A copy of what was written. */
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }
 

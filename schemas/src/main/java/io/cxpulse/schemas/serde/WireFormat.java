@@ -13,7 +13,7 @@ public final class WireFormat {
     }
 
     /** Writes the 5-byte header for {@code schemaId} into the start of {@code target}. */
-    static void writeHeader(byte[] target, int schemaId) {
+    public static void writeHeader(byte[] target, int schemaId) {
         target[0] = MAGIC_BYTE;
         target[1] = (byte) (schemaId >>> 24);
         target[2] = (byte) (schemaId >>> 16);
