@@ -183,30 +183,32 @@ public final class IngestService implements ServiceLauncher.Service {
             return;
         }
         Batch batch = readEvents(ctx, type, source);
-        if (batch == null || !withinRate(ctx, type, source, batch.results.size())) {
+        if (batch == null || !withinRate(ctx, type, source, batch.events)) {
             return;
         }
-        List<Result> results = batch.results;
-        countRejections(type, results);
-        metrics.events(type, "rejected", results.size() - batch.outgoing.size());
+        countRejections(type, batch.rejected);
+        metrics.events(type, "rejected", batch.rejected.size());
         if (!batch.outgoing.isEmpty() && !published(ctx, type, batch.outgoing)) {
             return;
         }
-        int status = batch.outgoing.size() == results.size() ? 202 : batch.outgoing.isEmpty() ? 422 : 207;
+        int status = batch.rejected.isEmpty() ? 202 : batch.outgoing.isEmpty() ? 422 : 207;
         // handed to Jetty in one piece, not through Javalin's compressing stream
         ctx.status(status).contentType("application/json").result(batch.body.finish(batch.outgoing.size()));
     }
 
     /**
-     * A request's events as they are read: each event's result in order, the accepted ones' records encoded for
-     * Kafka, and the answer's body. Each event is encoded and answered as soon as its result is final, while it
-     * is still in the CPU's caches, rather than after the whole body was read.
+     * A request's events as they are read: the accepted ones' records encoded for Kafka, the rejected ones, and
+     * the answer's body. Each event is encoded and answered as soon as its result is final, while it is still in
+     * the CPU's caches, rather than after the whole body was read; an accepted event's checked values are then
+     * dropped, not held until Kafka has acknowledged the request (which kept them alive through young
+     * collections).
      */
     private final class Batch implements Consumer<Result> {
         private final String topic;
         private final List<Outgoing> outgoing = new ArrayList<>();
+        private final List<Rejected> rejected = new ArrayList<>();
         private final ResultsBody body;
-        private List<Result> results;
+        private int events;
 
         Batch(EventType type, int expectedEvents) {
             this.topic = config.topics().get(type);
@@ -217,6 +219,8 @@ public final class IngestService implements ServiceLauncher.Service {
         public void accept(Result result) {
             if (result instanceof Accepted accepted) {
                 outgoing.add(new Outgoing(topic, accepted.key(), publisher.encode(topic, accepted)));
+            } else {
+                rejected.add((Rejected) result);
             }
             body.add(result);
         }
@@ -237,7 +241,7 @@ public final class IngestService implements ServiceLauncher.Service {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = BodyParser.read(in, ctx.req().getContentLengthLong(), config.maxBodyBytes());
             Batch batch = new Batch(type, Math.min(config.maxEvents(), body.length / EXPECTED_EVENT_BYTES + 1));
-            batch.results = BodyParser.events(body, format, config.maxEvents(),
+            batch.events = BodyParser.events(body, format, config.maxEvents(),
                     parser -> validator.validate(type, parser, source.name(), receivedAt),
                     error -> new Rejected(null, List.of(new FieldError("", error, FieldError.Reason.MALFORMED_JSON))),
                     batch);
@@ -251,12 +255,10 @@ public final class IngestService implements ServiceLauncher.Service {
     }
 
     /** Counts each rule a rejected event broke. */
-    private void countRejections(EventType type, List<Result> results) {
-        for (Result result : results) {
-            if (result instanceof Rejected rejected) {
-                rejected.errors().stream().map(FieldError::reason).distinct()
-                        .forEach(reason -> metrics.rejection(type, reason));
-            }
+    private void countRejections(EventType type, List<Rejected> rejected) {
+        for (Rejected event : rejected) {
+            event.errors().stream().map(FieldError::reason).distinct()
+                    .forEach(reason -> metrics.rejection(type, reason));
         }
     }
 

@@ -2,8 +2,6 @@ package io.cxpulse.ingest.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -117,39 +115,44 @@ public final class BodyParser {
     }
 
     /**
-     * Reads every event of {@code body} in order, refusing more than {@code maxEvents}.
+     * Reads every event of {@code body} in order, refusing more than {@code maxEvents}, and hands each on as it is
+     * read; only the count is kept, so that what a request no longer needs of an event can go as soon as it is
+     * handed on.
      *
      * @param reader     turns one event into a result
      * @param unparsable the result for an NDJSON line that is not JSON, from a message saying why
      * @param settled    handed each result, in order, as soon as it is final (while its event is fresh in the
      *                   CPU's caches); a refusal of the whole body may still follow
+     * @return the number of events
      */
-    public static <R> List<R> events(byte[] body, Format format, int maxEvents, EventReader<R> reader,
+    public static <R> int events(byte[] body, Format format, int maxEvents, EventReader<R> reader,
             Function<String, R> unparsable, Consumer<? super R> settled) throws BodyException {
-        List<R> events = format == Format.JSON ? json(body, maxEvents, reader, settled)
+        int events = format == Format.JSON ? json(body, maxEvents, reader, settled)
                 : ndjson(body, maxEvents, reader, unparsable, settled);
-        if (events.isEmpty()) {
+        if (events == 0) {
             throw new BodyException(Problem.malformed("The body holds no events"));
         }
         return events;
     }
 
-    private static <R> List<R> json(byte[] body, int maxEvents, EventReader<R> reader, Consumer<? super R> settled)
+    private static <R> int json(byte[] body, int maxEvents, EventReader<R> reader, Consumer<? super R> settled)
             throws BodyException {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new BodyException(Problem.malformed("The body is empty"));
             }
-            List<R> events = new ArrayList<>();
+            int events = 0;
             if (first == JsonToken.START_OBJECT) {
-                settle(events, reader.read(parser), settled);
+                settled.accept(reader.read(parser));
+                events++;
             } else if (first == JsonToken.START_ARRAY) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    if (events.size() == maxEvents) {
+                    if (events == maxEvents) {
                         throw tooManyEvents(maxEvents);
                     }
-                    settle(events, reader.read(parser), settled);
+                    settled.accept(reader.read(parser));
+                    events++;
                 }
             } else {
                 throw new BodyException(Problem.malformed("The body must be a JSON object or an array of objects"));
@@ -164,9 +167,9 @@ public final class BodyParser {
         }
     }
 
-    private static <R> List<R> ndjson(byte[] body, int maxEvents, EventReader<R> reader,
+    private static <R> int ndjson(byte[] body, int maxEvents, EventReader<R> reader,
             Function<String, R> unparsable, Consumer<? super R> settled) throws BodyException {
-        List<R> events = new ArrayList<>();
+        int events = 0;
         int parsed = 0;
         for (int start = 0; start < body.length; ) {
             int end = start;
@@ -175,7 +178,7 @@ public final class BodyParser {
             }
             int lineEnd = end > start && body[end - 1] == '\r' ? end - 1 : end;
             if (!blank(body, start, lineEnd)) {
-                if (events.size() == maxEvents) {
+                if (events == maxEvents) {
                     throw tooManyEvents(maxEvents);
                 }
                 R event;
@@ -191,19 +194,15 @@ public final class BodyParser {
                 } catch (IOException e) {
                     event = unparsable.apply("line is not JSON: " + message(e));
                 }
-                settle(events, event, settled);
+                settled.accept(event);
+                events++;
             }
             start = end + 1;
         }
-        if (!events.isEmpty() && parsed == 0) {
+        if (events > 0 && parsed == 0) {
             throw new BodyException(Problem.malformed("The body is neither JSON nor NDJSON: no line parses"));
         }
         return events;
-    }
-
-    private static <R> void settle(List<R> events, R event, Consumer<? super R> settled) {
-        events.add(event);
-        settled.accept(event);
     }
 
     private static boolean blank(byte[] body, int from, int to) {

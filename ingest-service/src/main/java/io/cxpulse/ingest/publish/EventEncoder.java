@@ -157,7 +157,8 @@ final class EventEncoder {
         Class<?> generated = SpecificData.get().getClass(type);
         Object[] constants = generated == null ? null : generated.getEnumConstants();
         if (constants == null || constants.length != type.getEnumSymbols().size()) {
-            throw new IllegalArgumentException("enum " + type.getFullName() + " has no generated class that matches it");
+            throw new IllegalArgumentException("enum " + type.getFullName()
+                    + " has no generated class that matches it");
         }
         for (Object constant : constants) {
             Enum<?> symbol = (Enum<?>) constant;

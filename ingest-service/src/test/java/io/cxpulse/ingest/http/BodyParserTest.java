@@ -65,15 +65,15 @@ class BodyParserTest {
     }
 
     /**
-     * Each event as a tree, or the reason its line did not parse; checks that each was also handed on as settled,
-     * once and in order.
+     * Each event as a tree, or the reason its line did not parse, in the order they were handed on; checks that
+     * the count returned is theirs.
      */
     private static List<Object> events(String body, Format format, int maxEvents) throws BodyException {
         List<Object> settled = new ArrayList<>();
-        List<Object> events = BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,
+        int events = BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,
                 parser -> (Object) parser.readValueAsTree(), error -> error, settled::add);
-        assertThat(settled).as("every result settled once, in order").containsExactlyElementsOf(events);
-        return events;
+        assertThat(events).as("the count of events handed on").isEqualTo(settled.size());
+        return settled;
     }
 
     @Test

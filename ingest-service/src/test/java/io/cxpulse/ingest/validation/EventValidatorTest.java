@@ -150,6 +150,57 @@ class EventValidatorTest {
                 .isEqualTo(score >= 1 && score <= 7);
     }
 
+    /**
+     * The validator matches each name against the one that followed the previous field last time (a hint shared
+     * by all requests); whatever order the fields come in, and whatever came before, the outcome is the same.
+     */
+    @Property(tries = 2_000)
+    void givesTheSameOutcomeForAnyOrderOfTheFields(@ForAll("orders") java.util.List<String> order,
+            @ForAll @IntRange(min = 0, max = 12) int extraAt, @ForAll @IntRange(min = 0, max = 2) int extra)
+            throws Exception {
+        ObjectNode full = survey("CSAT", 4).put("eventId", "3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b")
+                .put("segment", "smb").put("channel", "WEB").put("comment", "fine").put("touchpoint", "cart")
+                .put("journeyStage", "buy");
+        full.putObject("attributes").put("plan", "pro");
+        Object expected = ((Accepted) validator.validate(EventType.SURVEY_RESPONSE, full, "s")).record();
+        StringBuilder body = new StringBuilder("{");
+        for (int i = 0; i <= order.size(); i++) {
+            if (i == Math.min(extraAt, order.size()) && extra > 0) {
+                body.append(body.length() > 1 ? "," : "").append(extra == 1 ? "\"extra\":1" : "\"score\":4");
+            }
+            if (i < order.size()) {
+                body.append(body.length() > 1 ? "," : "").append('"').append(order.get(i)).append("\":")
+                        .append(full.get(order.get(i)));
+            }
+        }
+        byte[] bytes = body.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (JsonParser parser = BodyParser.JSON.createParser(bytes)) {
+            parser.nextToken();
+            if (extra == 2) {
+                assertThatThrownBy(() -> validator.validate(EventType.SURVEY_RESPONSE, parser, "s"))
+                        .isInstanceOf(JsonParseException.class).hasMessageContaining("Duplicate field 'score'");
+                return;
+            }
+            Result result = validator.validate(EventType.SURVEY_RESPONSE, parser, "s");
+            assertThat(parser.currentToken()).isEqualTo(JsonToken.END_OBJECT);
+            if (extra == 1) {
+                assertThat(result).isInstanceOfSatisfying(Rejected.class, rejected -> assertThat(rejected.errors())
+                        .extracting(FieldError::field, FieldError::reason)
+                        .containsExactly(org.assertj.core.api.Assertions.tuple("extra",
+                                FieldError.Reason.UNKNOWN_FIELD)));
+            } else {
+                assertThat(result).isInstanceOf(Accepted.class);
+                assertThat(((Accepted) result).record()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<java.util.List<String>> orders() {
+        return net.jqwik.api.Arbitraries.shuffle("eventId", "occurredAt", "customerId", "segment", "channel",
+                "attributes", "surveyId", "metric", "score", "comment", "touchpoint", "journeyStage");
+    }
+
     private static java.util.List<FieldError.Reason> reasons(Result result) {
         assertThat(result).isInstanceOf(Rejected.class);
         return ((Rejected) result).errors().stream().map(FieldError::reason).toList();
