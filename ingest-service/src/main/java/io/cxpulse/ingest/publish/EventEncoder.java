@@ -27,6 +27,11 @@ import org.apache.avro.specific.SpecificData;
  */
 final class EventEncoder {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * The largest frame after which a thread keeps its buffer: events are about 150 bytes, but one with 50
+     * attributes of 1,000 characters is some 150 KB, and every request thread would otherwise keep that much.
+     */
+    private static final int MAX_KEPT_FRAME = 16 * 1024;
 
     private final byte[] header = new byte[WireFormat.HEADER_SIZE];
     private final Slot[] slots;
@@ -85,7 +90,11 @@ final class EventEncoder {
             write(encoder, slot.shape(), value);
         }
         encoder.flush();
-        return out.toByteArray();
+        byte[] frame = out.toByteArray();
+        if (frame.length > MAX_KEPT_FRAME) {
+            SCRATCH.remove();
+        }
+        return frame;
     }
 
     private static void write(BinaryEncoder encoder, Shape shape, Object value) throws IOException {

@@ -65,6 +65,25 @@ class EventEncoderPropertyTest {
     }
 
     @Example
+    void writesAnEventOfTheLargestSizeAndTheNextOneAlike() throws IOException {
+        ObjectNode large = JSON.createObjectNode().put("occurredAt", NOW.minusSeconds(1).toString())
+                .put("customerId", "c-1").put("surveyId", "s-1").put("metric", "NPS").put("score", 3)
+                .put("comment", "漢".repeat(4_000));
+        ObjectNode attributes = large.putObject("attributes");
+        for (int i = 0; i < EventValidator.MAX_ATTRIBUTES; i++) {
+            attributes.put("key-" + i, "é".repeat(EventValidator.MAX_ATTRIBUTE_VALUE));
+        }
+        ObjectNode small = JSON.createObjectNode().put("occurredAt", NOW.minusSeconds(1).toString())
+                .put("customerId", "c-2").put("surveyId", "s-1").put("metric", "CES").put("score", 7);
+        EventEncoder encoder = new EventEncoder(EventType.SURVEY_RESPONSE.schema(), SCHEMA_ID);
+
+        for (ObjectNode json : List.of(large, small, large)) {
+            Accepted accepted = (Accepted) VALIDATOR.validate(EventType.SURVEY_RESPONSE, json, "s");
+            assertThat(encoder.encode(accepted)).isEqualTo(avro(accepted.record()));
+        }
+    }
+
+    @Example
     void refusesASchemaWithAShapeItDoesNotWrite() {
         Schema schema = SchemaBuilder.record("Odd").namespace("io.cxpulse.test").fields()
                 .requiredString("id").requiredDouble("ratio").endRecord();
