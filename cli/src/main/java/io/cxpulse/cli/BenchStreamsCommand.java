@@ -36,16 +36,12 @@ import io.cxpulse.platform.Ports;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.MetricsStreamsConfig;
-import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.friction.FrictionObserver;
-import io.cxpulse.streams.friction.FrictionTopology;
+import io.cxpulse.streams.MetricsTopology;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
-import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveyTopology;
-import io.cxpulse.streams.ticket.TicketObserver;
-import io.cxpulse.streams.ticket.TicketTopology;
+import io.cxpulse.streams.topic.Topics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -65,7 +61,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 
 import picocli.CommandLine.Command;
@@ -409,13 +404,13 @@ final class BenchStreamsCommand implements Callable<Integer> {
             MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             MetricsStreamsConfig config = config();
             int topN = config.topN();
-            KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics, config.survey(),
-                    noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
+            MetricsTopology.Observers observers = noMeters ? MetricsTopology.Observers.NONE
+                    : new MetricsTopology.Observers(new SurveyMetrics(meters, topN), new TicketMetrics(meters, topN),
+                            new FrictionMetrics(meters, topN));
             if (mode == Mode.FULL) {
-                FrictionTopology.build(builder, topics, config.friction(),
-                        noMeters ? FrictionObserver.NONE : new FrictionMetrics(meters, topN), responses,
-                        TicketTopology.build(builder, topics, config.tickets(),
-                                noMeters ? TicketObserver.NONE : new TicketMetrics(meters, topN)));
+                MetricsTopology.addTo(builder, topics, config, observers);
+            } else {
+                SurveyTopology.build(builder, topics, config.survey(), observers.survey());
             }
         } else {
             for (String input : mode.inputs) {

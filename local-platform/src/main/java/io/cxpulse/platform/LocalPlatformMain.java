@@ -2,8 +2,8 @@ package io.cxpulse.platform;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
         description = "Runs a real Kafka broker (KRaft) and a Confluent-compatible schema registry on 127.0.0.1.")
 public final class LocalPlatformMain implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DATA_DIR", description = "Directory for the broker's data; reused across runs.")
+    @Parameters(index = "0", paramLabel = "DATA_DIR",
+            description = "Directory for the broker's data; reused across runs.")
     private Path dataDir;
 
     @Option(names = "--kafka-port", defaultValue = "${env:CXPULSE_KAFKA_PORT:-9092}",

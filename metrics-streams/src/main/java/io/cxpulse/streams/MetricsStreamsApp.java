@@ -10,22 +10,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
-import io.cxpulse.streams.friction.FrictionTopology;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
 import io.cxpulse.streams.query.FrictionQueries;
 import io.cxpulse.streams.query.Problems;
-import io.cxpulse.streams.query.QueryApi;
+import io.cxpulse.streams.query.SurveyQueries;
 import io.cxpulse.streams.query.TicketQueries;
-import io.cxpulse.streams.survey.SurveyTopology;
-import io.cxpulse.streams.ticket.TicketTopology;
+import io.cxpulse.streams.topic.Topics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -38,11 +34,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,12 +95,8 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         HostInfo self = new HostInfo(config.host(), http.port());
         SchemaRegistryClient client = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
         Topics topics = Topics.create(client, config.registry(), config.topics());
-        StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, SurveyResponse> responses = SurveyTopology.build(builder, topics, config.survey(),
-                surveyMetrics);
-        KStream<String, TicketEvent> tickets = TicketTopology.build(builder, topics, config.tickets(), ticketMetrics);
-        FrictionTopology.build(builder, topics, config.friction(), frictionMetrics, responses, tickets);
-        Topology topology = builder.build();
+        Topology topology = MetricsTopology.build(topics, config,
+                new MetricsTopology.Observers(surveyMetrics, ticketMetrics, frictionMetrics));
         LOG.info("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, properties(self));
         Counter replaced = Counter.builder("cx.stream.threads.replaced")
@@ -120,7 +110,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        new QueryApi(streams, self, () -> surveyMetrics.streamTime().orElse(-1)).routes(http);
+        new SurveyQueries(streams, self, () -> surveyMetrics.streamTime().orElse(-1)).routes(http);
         new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)).routes(http);
         new FrictionQueries(streams, self, () -> frictionMetrics.streamTime().orElse(-1), config.friction())
                 .routes(http);

@@ -12,10 +12,12 @@ import java.util.Set;
 
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.friction.FrictionSettings;
-import io.cxpulse.streams.survey.DetractorAlertRule;
+import io.cxpulse.streams.intake.SeenEventIds;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.ticket.TicketSettings;
+import io.cxpulse.streams.topic.Topics;
 
 import org.apache.kafka.common.config.ConfigException;
 
@@ -169,7 +171,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                     config.duration("friction.minute.retention"), config.duration("friction.hour.retention"),
                     config.positiveDuration("friction.emit.interval"),
                     config.positiveDuration("friction.sweep.interval"),
-                    new DetractorAlertRule(z, resolveZ, config.integer("friction.alerts.min.events", 1, 1_000_000)),
+                    new ShareAlertRule(z, resolveZ, config.integer("friction.alerts.min.events", 1, 1_000_000)),
                     config.integer("friction.lift.min.responses", 1, 1_000_000),
                     config.nonNegativeNumber("friction.lift.z"));
         } catch (IllegalArgumentException e) {
@@ -214,7 +216,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
             survey = new SurveySettings(config.duration("survey.grace"), config.duration("survey.dedup.retention"),
                     config.integer("survey.dedup.ids.in.memory", 0, 100_000_000),
                     config.duration("survey.minute.retention"), config.duration("survey.hour.retention"), combine, emit,
-                    new DetractorAlertRule(z, resolveZ, config.integer("alerts.min.responses", 1, 1_000_000)));
+                    new ShareAlertRule(z, resolveZ, config.integer("alerts.min.responses", 1, 1_000_000)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("survey.*: " + e.getMessage());
         }

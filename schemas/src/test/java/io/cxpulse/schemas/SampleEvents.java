@@ -72,7 +72,8 @@ public final class SampleEvents {
                 .setDimension(Map.of("segment", "smb")).setState(AlertState.OPENED)
                 .setObserved(0.41).setBaseline(0.18).setZScore(4.2).setSampleSize(57L)
                 .setWindow("1h").setBaselineWindow("7d")
-                .setWindowStart(Instant.parse("2026-11-20T10:00:00Z")).setWindowEnd(Instant.parse("2026-11-20T11:00:00Z"))
+                .setWindowStart(Instant.parse("2026-11-20T10:00:00Z"))
+                .setWindowEnd(Instant.parse("2026-11-20T11:00:00Z"))
                 .setEmittedAt(RECEIVED).build();
     }
 }

@@ -182,7 +182,7 @@ public final class CustomerHistory {
         }
     }
 
-    /** The earlier of two visits of a journey: by time, then channel, then touchpoint (so ties do not hang on order). */
+    /** The earlier of two visits of a journey: by time, then channel, then touchpoint (ties do not hang on order). */
     private static Visit earlier(Visit a, Visit b) {
         int byTime = Long.compare(a.at(), b.at());
         if (byTime != 0) {

@@ -1,6 +1,6 @@
 package io.cxpulse.streams.friction;
 
-import io.cxpulse.streams.DataSerde;
+import io.cxpulse.streams.state.DataSerde;
 
 /** The state-store form of a {@link CustomerHistory} (see {@link CustomerHistory#writeTo}). */
 public final class CustomerHistorySerde extends DataSerde<CustomerHistory> {

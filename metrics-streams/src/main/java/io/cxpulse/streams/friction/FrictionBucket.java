@@ -6,8 +6,8 @@ import java.util.Arrays;
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.streams.BucketWindows;
-import io.cxpulse.streams.ticket.DurationSketch;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.DurationSketch;
 
 /**
  * What happened at one touchpoint in one bucket of event time, or the sum of such buckets; every field adds.

@@ -4,8 +4,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
-import io.cxpulse.streams.DataSerde;
-import io.cxpulse.streams.ticket.DurationSketch;
+import io.cxpulse.streams.state.DataSerde;
+import io.cxpulse.streams.window.DurationSketch;
 
 /**
  * A {@link FrictionBucket} in bytes, for window stores and the repartition topic: a version, the counts, the

@@ -3,7 +3,7 @@ package io.cxpulse.streams.friction;
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.streams.EventContract;
+import io.cxpulse.streams.intake.EventContract;
 
 /**
  * The rules of the event contract that a decodable touchpoint event can still break when its producer bypassed

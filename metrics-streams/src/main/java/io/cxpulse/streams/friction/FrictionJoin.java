@@ -5,12 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.cxpulse.streams.CommitHook;
-import io.cxpulse.streams.WriteBackStore;
 import io.cxpulse.streams.friction.CustomerHistory.Found;
 import io.cxpulse.streams.friction.CustomerSignal.Opened;
 import io.cxpulse.streams.friction.CustomerSignal.Response;
 import io.cxpulse.streams.friction.CustomerSignal.Touch;
+import io.cxpulse.streams.state.CommitHook;
+import io.cxpulse.streams.state.WriteBackStore;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;

@@ -2,8 +2,8 @@ package io.cxpulse.streams.friction;
 
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.streams.EventIntake;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.window.RollingWindow;
 
 /** What the friction topology reports as it goes, for metrics: called on stream threads, so it must not block. */
 public interface FrictionObserver extends EventIntake.Observer<TouchpointEvent> {

@@ -2,9 +2,10 @@ package io.cxpulse.streams.friction;
 
 import java.time.Duration;
 
-import io.cxpulse.streams.SeenEventIds;
-import io.cxpulse.streams.survey.DetractorAlertRule;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.SeenEventIds;
+import io.cxpulse.streams.window.RollingWindow;
 
 /**
  * How the friction topology keeps its state and aggregates.
@@ -33,7 +34,7 @@ import io.cxpulse.streams.survey.RollingWindow;
 public record FrictionSettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration history,
         int maxVisits,
         int maxContacts, int customersInMemory, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
-        Duration sweepInterval, DetractorAlertRule alerts, int liftMinResponses, double liftZ) {
+        Duration sweepInterval, ShareAlertRule alerts, int liftMinResponses, double liftZ) {
     public FrictionSettings {
         RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
         SeenEventIds.checkMaxLocated(dedupIdsInMemory);
@@ -51,6 +52,11 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, int dedu
         }
     }
 
+    /** What the intake needs: grace and deduplication. */
+    public EventIntake.Settings intake() {
+        return new EventIntake.Settings(grace, dedupRetention, dedupIdsInMemory);
+    }
+
     /**
      * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task) and of history (at most 200
      * visits and 50 contacts per customer; 5,000 customers in memory per task), minute buckets for 2 days and hour
@@ -61,7 +67,7 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, int dedu
         return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
                 Duration.ofDays(7), 200, 50, 5_000,
                 Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofMinutes(10),
-                new DetractorAlertRule(3.0, 1.0, 50), 30, 1.96);
+                new ShareAlertRule(3.0, 1.0, 50), 30, 1.96);
     }
 
     /** These settings with {@code customers} customers in memory per task. */

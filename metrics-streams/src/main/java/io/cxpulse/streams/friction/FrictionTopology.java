@@ -10,16 +10,11 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.streams.EventIntake;
-import io.cxpulse.streams.EventIntake.Fresh;
-import io.cxpulse.streams.EventIntake.Intake;
-import io.cxpulse.streams.EventIntake.Rejected;
-import io.cxpulse.streams.EventTimeExtractor;
-import io.cxpulse.streams.MinuteCombiner;
-import io.cxpulse.streams.PendingSums;
-import io.cxpulse.streams.SeenEventIds;
-import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.survey.RollingWindow.Bucket;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.state.PendingSums;
+import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.streams.window.MinuteCombiner;
+import io.cxpulse.streams.window.RollingWindow.Bucket;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -53,11 +48,11 @@ import org.apache.kafka.streams.state.Stores;
  * into one task (the application checks this at start).
  */
 public final class FrictionTopology {
-    static final String SEEN_STORE = "touchpoint-seen-event-ids";
     /** Counts not yet sent to their touchpoint's task, by minute and touchpoint; part of the app's contract. */
     static final String PENDING_STORE = "friction-pending-counts";
     private static final Duration COMBINE_INTERVAL = Duration.ofMillis(100);
-    static final EventIntake.Kind<TouchpointEvent> INTAKE = new EventIntake.Kind<>("touchpoint-intake", SEEN_STORE,
+    /** How the intake reads touchpoints; its store names are part of the app's contract. */
+    static final EventIntake.Kind<TouchpointEvent> INTAKE = new EventIntake.Kind<>("touchpoint",
             FrictionContract::violation, TouchpointEvent::getEventId, TouchpointEvent::getOccurredAt);
 
     private FrictionTopology() {
@@ -82,7 +77,6 @@ public final class FrictionTopology {
     public static void build(StreamsBuilder builder, Topics topics, FrictionSettings settings,
             FrictionObserver observer, KStream<String, SurveyResponse> responses,
             KStream<String, TicketEvent> tickets) {
-        SeenEventIds.addStores(builder, SEEN_STORE, settings.dedupRetention());
         FrictionJoin.addStores(builder);
         for (Bucket bucket : Bucket.values()) {
             builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FrictionWindows.store(bucket),
@@ -93,25 +87,10 @@ public final class FrictionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrictionWindows.ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
-        KStream<String, Intake<TouchpointEvent>> intake = builder.stream(topics.touchpoints().name(),
-                        topics.touchpoints().consumed().withName("touchpoint-source")
-                                .withTimestampExtractor(new EventTimeExtractor<TouchpointEvent>(
-                                        TouchpointEvent::getOccurredAt)))
-                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(),
-                        settings.dedupIdsInMemory(), observer),
-                        Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
-        Map<String, KStream<String, Intake<TouchpointEvent>>> routes = intake.split(Named.as("touchpoint-"))
-                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
-                .defaultBranch(Branched.as("fresh"));
-        routes.get("touchpoint-rejected")
-                .mapValues(value -> ((Rejected<TouchpointEvent>) value).deadLetter(),
-                        Named.as("touchpoint-dead-letters"))
-                .to(topics.deadLetters().name(), topics.deadLetters().produced()
-                        .withName("touchpoint-dead-letter-sink"));
-
-        KStream<String, CustomerSignal> touches = routes.get("touchpoint-fresh").mapValues(
-                value -> (CustomerSignal) new CustomerSignal.Touch(((Fresh<TouchpointEvent>) value).event()),
-                Named.as("friction-touches"));
+        KStream<String, CustomerSignal> touches = EventIntake.addTo(builder, topics.touchpoints(), INTAKE,
+                        settings.intake(), observer, topics.deadLetters())
+                .mapValues(fresh -> (CustomerSignal) new CustomerSignal.Touch(fresh.event()),
+                        Named.as("friction-touches"));
         KStream<String, CustomerSignal> scores = responses
                 .filter((key, response) -> response.getMetric() == SurveyMetric.NPS
                         && response.getCustomerId().equals(key), Named.as("friction-nps"))

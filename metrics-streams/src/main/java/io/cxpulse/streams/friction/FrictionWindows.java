@@ -12,10 +12,10 @@ import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.avro.FrictionSignal;
-import io.cxpulse.streams.BucketWindows;
-import io.cxpulse.streams.survey.DetractorAlertRule.Evaluation;
-import io.cxpulse.streams.survey.RollingWindow;
-import io.cxpulse.streams.survey.RollingWindow.Bucket;
+import io.cxpulse.streams.alert.ShareAlertRule.Evaluation;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.RollingWindow;
+import io.cxpulse.streams.window.RollingWindow.Bucket;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

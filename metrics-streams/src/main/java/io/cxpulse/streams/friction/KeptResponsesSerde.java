@@ -1,6 +1,6 @@
 package io.cxpulse.streams.friction;
 
-import io.cxpulse.streams.DataSerde;
+import io.cxpulse.streams.state.DataSerde;
 
 /** The state-store form of {@link KeptResponses} (see {@link KeptResponses#writeTo}). */
 public final class KeptResponsesSerde extends DataSerde<KeptResponses> {

@@ -1,7 +1,7 @@
 package io.cxpulse.streams.friction;
 
 import io.cxpulse.avro.Channel;
-import io.cxpulse.streams.survey.Dimension;
+import io.cxpulse.streams.window.Dimension;
 
 /**
  * A touchpoint: a journey step on a channel (the channel may be absent). Its key, {@code CHANNEL|step} with the

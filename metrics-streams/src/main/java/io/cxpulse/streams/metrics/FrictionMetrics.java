@@ -13,7 +13,7 @@ import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.streams.friction.FrictionBucket;
 import io.cxpulse.streams.friction.FrictionObserver;
 import io.cxpulse.streams.friction.Touchpoint;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.window.RollingWindow;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

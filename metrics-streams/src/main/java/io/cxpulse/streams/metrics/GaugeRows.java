@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.cxpulse.avro.SurveyMetric;
-import io.cxpulse.streams.survey.Dimension;
-import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.survey.ScoreHistogram;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.RollingWindow;
 
 /**
  * Turns the latest window of every key into gauge rows labelled window, segment and channel: all responses as

@@ -1,7 +1,7 @@
 package io.cxpulse.streams.metrics;
 
 import io.cxpulse.avro.DeadLetterReason;
-import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.intake.EventIntake;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

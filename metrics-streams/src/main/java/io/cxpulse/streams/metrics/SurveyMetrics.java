@@ -8,11 +8,11 @@ import java.util.function.Function;
 
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.streams.survey.Dimension;
-import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyFigures;
 import io.cxpulse.streams.survey.SurveyObserver;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.RollingWindow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;

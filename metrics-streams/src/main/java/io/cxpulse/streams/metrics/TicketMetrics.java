@@ -13,13 +13,13 @@ import java.util.function.Function;
 
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.ticket.BacklogAge;
-import io.cxpulse.streams.ticket.DurationSketch;
 import io.cxpulse.streams.ticket.TicketBucket;
 import io.cxpulse.streams.ticket.TicketCell;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
 import io.cxpulse.streams.ticket.TicketObserver;
+import io.cxpulse.streams.window.DurationSketch;
+import io.cxpulse.streams.window.RollingWindow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 

@@ -21,8 +21,8 @@ import io.cxpulse.streams.friction.FrictionBucketSerde;
 import io.cxpulse.streams.friction.FrictionSettings;
 import io.cxpulse.streams.friction.FrictionTopology;
 import io.cxpulse.streams.friction.Touchpoint;
-import io.cxpulse.streams.query.QueryApi.BadParameter;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.query.SurveyQueries.BadParameter;
+import io.cxpulse.streams.window.RollingWindow;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -79,14 +79,14 @@ public final class FrictionQueries {
                 throw new BadParameter(name, name + " is not a parameter of " + ctx.path());
             }
         }
-        RollingWindow window = RollingWindow.of(QueryApi.param(ctx, "window", "7d")).orElseThrow(() ->
+        RollingWindow window = RollingWindow.of(SurveyQueries.param(ctx, "window", "7d")).orElseThrow(() ->
                 new BadParameter("window", "window must be 1h, 24h or 7d, not '" + ctx.queryParam("window") + "'"));
-        String by = QueryApi.param(ctx, "by", "frictionRate");
+        String by = SurveyQueries.param(ctx, "by", "frictionRate");
         if (!by.equals("frictionRate") && !by.equals("detractorLift")) {
             throw new BadParameter("by", "by must be frictionRate or detractorLift, not '" + by + "'");
         }
         int limit = limit(ctx);
-        Long at = QueryApi.at(ctx);
+        Long at = SurveyQueries.at(ctx);
         long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
         long end = window.end(time);
         Map<String, FrictionBucket> sums = local(window, end);
@@ -184,7 +184,7 @@ public final class FrictionQueries {
     }
 
     private static int limit(Context ctx) {
-        String text = QueryApi.param(ctx, "limit", "10");
+        String text = SurveyQueries.param(ctx, "limit", "10");
         try {
             int limit = Integer.parseInt(text);
             if (limit >= 1 && limit <= MAX_LIMIT) {

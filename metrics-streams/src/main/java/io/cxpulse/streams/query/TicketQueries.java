@@ -17,13 +17,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.DurationFigures;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.query.QueryApi.BadParameter;
-import io.cxpulse.streams.survey.RollingWindow;
-import io.cxpulse.streams.ticket.DurationSketch;
+import io.cxpulse.streams.query.SurveyQueries.BadParameter;
 import io.cxpulse.streams.ticket.TicketBucket;
 import io.cxpulse.streams.ticket.TicketBucketSerde;
 import io.cxpulse.streams.ticket.TicketCell;
 import io.cxpulse.streams.ticket.TicketTopology;
+import io.cxpulse.streams.window.DurationSketch;
+import io.cxpulse.streams.window.RollingWindow;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -123,7 +123,7 @@ public final class TicketQueries {
                 throw new BadParameter(name, name + " is not a parameter of " + ctx.path());
             }
         }
-        RollingWindow window = RollingWindow.of(QueryApi.param(ctx, "window", "24h")).orElseThrow(() ->
+        RollingWindow window = RollingWindow.of(SurveyQueries.param(ctx, "window", "24h")).orElseThrow(() ->
                 new BadParameter("window", "window must be 1h, 24h or 7d, not '" + ctx.queryParam("window") + "'"));
         String channel = ctx.queryParam("channel");
         if (channel != null && !CHANNELS.contains(channel)) {
@@ -139,7 +139,7 @@ public final class TicketQueries {
         if (queue != null && (queue.isBlank() || queue.length() > MAX_QUEUE)) {
             throw new BadParameter("queue", "queue must be a name of 1 to " + MAX_QUEUE + " characters");
         }
-        Long at = QueryApi.at(ctx);
+        Long at = SurveyQueries.at(ctx);
         long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
         return new Slice(window, channel == null ? null : Channel.valueOf(channel),
                 priority == null ? null : TicketPriority.valueOf(priority), queue, window.end(time));

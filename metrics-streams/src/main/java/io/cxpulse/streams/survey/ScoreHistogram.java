@@ -3,13 +3,14 @@ package io.cxpulse.streams.survey;
 import java.util.Arrays;
 
 import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.streams.window.BucketWindows;
 
 /**
  * How many responses gave each score on one metric's scale. Every survey figure derives from it, and two
  * histograms of the same metric add up exactly, which is what lets rolling windows be sums of small buckets.
  * Mutable, for use inside one stream task or one query; {@link #copy()} before sharing.
  */
-public final class ScoreHistogram {
+public final class ScoreHistogram implements BucketWindows.Additive<ScoreHistogram> {
     private final SurveyMetric metric;
     private final long[] counts;
 

@@ -5,9 +5,10 @@ import java.util.Map;
 
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.streams.EventIntake.Fresh;
-import io.cxpulse.streams.EventIntake.Intake;
-import io.cxpulse.streams.PendingSums;
+import io.cxpulse.streams.intake.EventIntake.Fresh;
+import io.cxpulse.streams.state.PendingSums;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * The pending sums are {@link PendingSums}: kept in memory, and written to a logged store once per commit, so
  * they are exactly as durable as the input offsets they account for.
  */
-final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, String, ScoreHistogram> {
+final class SurveyCombiner implements Processor<String, Fresh<SurveyResponse>, String, ScoreHistogram> {
     /** The store of sums not sent on yet, by cell; its name is part of the app's contract. */
     static final String PENDING_STORE = "survey-pending-sums";
     static final String NAME = "survey-combine";
@@ -50,8 +51,8 @@ final class SurveyCombiner implements Processor<String, Intake<SurveyResponse>, 
     }
 
     @Override
-    public void process(Record<String, Intake<SurveyResponse>> record) {
-        SurveyResponse response = ((Fresh<SurveyResponse>) record.value()).event();
+    public void process(Record<String, Fresh<SurveyResponse>> record) {
+        SurveyResponse response = record.value().event();
         String cell = Cell.key(response, RollingWindow.Bucket.MINUTE.start(record.timestamp()));
         pending.sum(cell, key -> ScoreHistogram.empty(response.getMetric())).add(response.getScore());
     }

@@ -1,7 +1,7 @@
 package io.cxpulse.streams.survey;
 
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.streams.EventContract;
+import io.cxpulse.streams.intake.EventContract;
 import io.cxpulse.streams.survey.ScoreHistogram.Scale;
 
 /**

@@ -2,7 +2,9 @@ package io.cxpulse.streams.survey;
 
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.streams.EventIntake;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.RollingWindow;
 
 /** What the survey topology reports as it goes, for metrics: called on stream threads, so it must not block. */
 public interface SurveyObserver extends EventIntake.Observer<SurveyResponse> {

@@ -2,7 +2,10 @@ package io.cxpulse.streams.survey;
 
 import java.time.Duration;
 
-import io.cxpulse.streams.SeenEventIds;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.SeenEventIds;
+import io.cxpulse.streams.window.RollingWindow;
 
 /**
  * How the survey topology keeps and emits its aggregates.
@@ -21,10 +24,15 @@ import io.cxpulse.streams.SeenEventIds;
  * @param alerts           the detractor alert rule
  */
 public record SurveySettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration minuteRetention,
-        Duration hourRetention, Duration combineInterval, Duration emitInterval, DetractorAlertRule alerts) {
+        Duration hourRetention, Duration combineInterval, Duration emitInterval, ShareAlertRule alerts) {
     public SurveySettings {
         RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
         SeenEventIds.checkMaxLocated(dedupIdsInMemory);
+    }
+
+    /** What the intake needs: grace and deduplication. */
+    public EventIntake.Settings intake() {
+        return new EventIntake.Settings(grace, dedupRetention, dedupIdsInMemory);
     }
 
     /**
@@ -35,6 +43,6 @@ public record SurveySettings(Duration grace, Duration dedupRetention, int dedupI
         return new SurveySettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
                 Duration.ofDays(2), Duration.ofDays(35),
                 Duration.ofMillis(100), Duration.ofSeconds(1),
-                new DetractorAlertRule(3.0, 1.0, SurveyFigures.THIN_SAMPLE));
+                new ShareAlertRule(3.0, 1.0, SurveyFigures.THIN_SAMPLE));
     }
 }

@@ -3,17 +3,14 @@ package io.cxpulse.streams.survey;
 import java.util.Map;
 
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.streams.EventIntake;
-import io.cxpulse.streams.EventIntake.Fresh;
-import io.cxpulse.streams.EventIntake.Intake;
-import io.cxpulse.streams.EventIntake.Rejected;
-import io.cxpulse.streams.EventTimeExtractor;
-import io.cxpulse.streams.PendingSums;
-import io.cxpulse.streams.SeenEventIds;
-import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.EventIntake.Fresh;
+import io.cxpulse.streams.state.PendingSums;
 import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
 import io.cxpulse.streams.survey.SurveyWindows.AlertOut;
 import io.cxpulse.streams.survey.SurveyWindows.Emitted;
+import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,10 +37,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class SurveyTopology {
     /** The store of open detractor alerts, by key; its name is part of the app's contract. */
     public static final String ALERT_STORE = "survey-detractor-alerts";
-    /** The store of eventIds already counted, by event time; its name is part of the app's contract. */
-    static final String SEEN_STORE = "survey-seen-event-ids";
-    /** How the intake reads survey responses. */
-    static final EventIntake.Kind<SurveyResponse> INTAKE = new EventIntake.Kind<>("survey-intake", SEEN_STORE,
+    /** How the intake reads survey responses; its store names are part of the app's contract. */
+    static final EventIntake.Kind<SurveyResponse> INTAKE = new EventIntake.Kind<>("survey",
             (key, response) -> SurveyContract.violation(response), SurveyResponse::getEventId,
             SurveyResponse::getOccurredAt);
 
@@ -53,7 +48,6 @@ public final class SurveyTopology {
     /** Adds the survey topology to {@code builder}; returns the fresh responses (deduplicated, in contract). */
     public static KStream<String, SurveyResponse> build(StreamsBuilder builder, Topics topics, SurveySettings settings,
             SurveyObserver observer) {
-        SeenEventIds.addStores(builder, SEEN_STORE, settings.dedupRetention());
         // buckets are cached: a bucket updated many times between commits is written to RocksDB and its changelog
         // once per commit
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
@@ -67,22 +61,9 @@ public final class SurveyTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), topics.alerts().valueSerde()));
 
-        KStream<String, Intake<SurveyResponse>> intake = builder.stream(topics.surveyResponses().name(),
-                        topics.surveyResponses().consumed().withName("survey-source")
-                                .withTimestampExtractor(new EventTimeExtractor<SurveyResponse>(
-                                        SurveyResponse::getOccurredAt)))
-                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(),
-                        settings.dedupIdsInMemory(), observer),
-                        Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
-        Map<String, KStream<String, Intake<SurveyResponse>>> routes = intake.split(Named.as("survey-"))
-                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
-                .defaultBranch(Branched.as("fresh"));
-        routes.get("survey-rejected")
-                .mapValues(value -> ((Rejected<SurveyResponse>) value).deadLetter(), Named.as("survey-dead-letters"))
-                .to(topics.deadLetters().name(), topics.deadLetters().produced()
-                        .withName("survey-dead-letter-sink"));
-
-        KStream<String, Emitted> emitted = routes.get("survey-fresh")
+        KStream<String, Fresh<SurveyResponse>> fresh = EventIntake.addTo(builder, topics.surveyResponses(), INTAKE,
+                settings.intake(), observer, topics.deadLetters());
+        KStream<String, Emitted> emitted = fresh
                 .process(() -> new SurveyCombiner(settings), Named.as(SurveyCombiner.NAME),
                         PendingSums.stores(SurveyCombiner.PENDING_STORE))
                 .repartition(Repartitioned.<String, ScoreHistogram>as("survey-by-dimension")
@@ -100,7 +81,6 @@ public final class SurveyTopology {
         outputs.get("survey-out-alerts")
                 .mapValues(value -> ((AlertOut) value).alert(), Named.as("survey-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced().withName("survey-alerts-sink"));
-        return routes.get("survey-fresh").mapValues(value -> ((Fresh<SurveyResponse>) value).event(),
-                Named.as("survey-fresh-responses"));
+        return fresh.mapValues(Fresh::event, Named.as("survey-fresh-responses"));
     }
 }

@@ -16,9 +16,12 @@ import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyMetric;
-import io.cxpulse.streams.survey.DetractorAlertRule.Evaluation;
-import io.cxpulse.streams.survey.Dimension.Keyed;
-import io.cxpulse.streams.survey.RollingWindow.Bucket;
+import io.cxpulse.streams.alert.ShareAlertRule.Evaluation;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.Dimension.Keyed;
+import io.cxpulse.streams.window.RollingWindow;
+import io.cxpulse.streams.window.RollingWindow.Bucket;
 
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,11 +33,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Keeps the score histograms of each metric and dimension (the key) in minute and hour buckets, adding the sums of
- * new responses that {@link SurveyCombiner} sends: one write per bucket size per sum. Every {@code emitInterval} of wall-clock time it sums the buckets of the keys that
- * changed into the rolling 1h, 24h and 7d windows that end at stream time, emits the ones whose figures changed,
- * and evaluates detractor alerts; when stream time crosses into a new minute, every key is re-summed, since
- * buckets have left its windows.
+ * Keeps the score histograms of each metric and dimension (the key) in minute and hour buckets, adding the sums of new
+ * responses that {@link SurveyCombiner} sends: one write per bucket size per sum. Every {@code emitInterval} of
+ * wall-clock time it sums the buckets of the keys that changed into the rolling 1h, 24h and 7d windows that end at
+ * stream time, emits the ones whose figures changed, and evaluates detractor alerts; when stream time crosses into a
+ * new minute, every key is re-summed, since buckets have left its windows.
  */
 final class SurveyWindows implements Processor<String, ScoreHistogram, String, SurveyWindows.Emitted> {
     static final String NAME = "survey-windows";
@@ -144,7 +147,8 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         ScoreHistogram lastHour = null;
         for (RollingWindow window : RollingWindow.values()) {
             long end = window.end(streamTime);
-            ScoreHistogram histogram = window.sum(buckets.get(window.bucket()), key, keyed.metric(), end);
+            ScoreHistogram histogram = BucketWindows.sum(buckets.get(window.bucket()), key, window, end,
+                    ScoreHistogram.empty(keyed.metric()));
             if (window == RollingWindow.HOUR_1) {
                 lastHour = histogram;
             }
@@ -165,9 +169,12 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
     private void evaluateAlert(String key, Keyed keyed, ScoreHistogram hour, long hourEnd, long streamTime) {
         long hourStart = hourEnd - RollingWindow.HOUR_1.length().toMillis();
         long baselineEnd = Bucket.HOUR.start(hourStart);
-        ScoreHistogram baseline = RollingWindow.DAYS_7.sum(buckets.get(Bucket.HOUR), key, SurveyMetric.NPS,
-                baselineEnd);
-        Evaluation evaluation = settings.alerts().evaluate(hour, baseline);
+        ScoreHistogram baseline = BucketWindows.sum(buckets.get(Bucket.HOUR), key, RollingWindow.DAYS_7,
+                baselineEnd, ScoreHistogram.empty(SurveyMetric.NPS));
+        SurveyFigures now = hour.figures();
+        SurveyFigures before = baseline.figures();
+        Evaluation evaluation = settings.alerts().evaluate(now.responses(), now.detractors(), before.responses(),
+                before.detractors());
         CxAlert open = alerts.get(key);
         if (open == null && evaluation.breach()) {
             String id = UUID.nameUUIDFromBytes((key + "|" + hourEnd).getBytes(StandardCharsets.UTF_8))

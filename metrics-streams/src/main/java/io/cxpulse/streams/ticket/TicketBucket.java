@@ -2,8 +2,9 @@ package io.cxpulse.streams.ticket;
 
 import java.util.Objects;
 
-import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.DurationSketch;
 
 /**
  * The ticket durations that became final in one bucket of event time for one cell (channel, priority, queue),

@@ -2,7 +2,7 @@ package io.cxpulse.streams.ticket;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.survey.Dimension;
+import io.cxpulse.streams.window.Dimension;
 
 /**
  * The attributes ticket durations are kept by: channel, priority and queue (channel and queue may be absent). Its

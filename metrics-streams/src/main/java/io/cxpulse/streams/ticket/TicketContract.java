@@ -3,7 +3,7 @@ package io.cxpulse.streams.ticket;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.EventContract;
+import io.cxpulse.streams.intake.EventContract;
 
 /**
  * The rules of the event contract that a decodable ticket event can still break, when its producer bypassed

@@ -14,7 +14,7 @@ import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.RecordOrigin;
+import io.cxpulse.streams.intake.RecordOrigin;
 
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;

@@ -1,6 +1,6 @@
 package io.cxpulse.streams.ticket;
 
-import io.cxpulse.streams.DataSerde;
+import io.cxpulse.streams.state.DataSerde;
 
 /** The state-store form of a {@link TicketLifecycle} (see {@link TicketLifecycle#writeTo}). */
 public final class TicketLifecycleSerde extends DataSerde<TicketLifecycle> {

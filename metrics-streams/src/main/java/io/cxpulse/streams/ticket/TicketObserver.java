@@ -5,9 +5,9 @@ import java.util.Map;
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.EventIntake;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.intake.EventIntake;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
+import io.cxpulse.streams.window.RollingWindow;
 
 /** What the ticket topology reports as it goes, for metrics: called on stream threads, so it must not block. */
 public interface TicketObserver extends EventIntake.Observer<TicketEvent> {

@@ -5,8 +5,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.SeenEventIds;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.SeenEventIds;
+import io.cxpulse.streams.window.RollingWindow;
 
 /**
  * How the ticket topology keeps its state and aggregates.
@@ -43,6 +44,11 @@ public record TicketSettings(Duration grace, Duration dedupRetention, int dedupI
                         + " must be positive, not " + target);
             }
         });
+    }
+
+    /** What the intake needs: grace and deduplication. */
+    public EventIntake.Settings intake() {
+        return new EventIntake.Settings(grace, dedupRetention, dedupIdsInMemory);
     }
 
     /** The default first-response targets: URGENT 15 min, HIGH 1 h, NORMAL 4 h, LOW 24 h. */

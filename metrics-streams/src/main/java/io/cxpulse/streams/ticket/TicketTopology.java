@@ -3,18 +3,14 @@ package io.cxpulse.streams.ticket;
 import java.util.Map;
 
 import io.cxpulse.avro.TicketEvent;
-import io.cxpulse.streams.EventIntake;
-import io.cxpulse.streams.EventIntake.Fresh;
-import io.cxpulse.streams.EventIntake.Intake;
-import io.cxpulse.streams.EventIntake.Rejected;
-import io.cxpulse.streams.EventTimeExtractor;
-import io.cxpulse.streams.SeenEventIds;
-import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.survey.RollingWindow.Bucket;
-import io.cxpulse.streams.ticket.TicketStates.AlertOut;
-import io.cxpulse.streams.ticket.TicketStates.DeadOut;
-import io.cxpulse.streams.ticket.TicketStates.DurationOut;
-import io.cxpulse.streams.ticket.TicketStates.Out;
+import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.EventIntake.Fresh;
+import io.cxpulse.streams.ticket.TicketLifecycleProcessor.AlertOut;
+import io.cxpulse.streams.ticket.TicketLifecycleProcessor.DeadOut;
+import io.cxpulse.streams.ticket.TicketLifecycleProcessor.DurationOut;
+import io.cxpulse.streams.ticket.TicketLifecycleProcessor.Out;
+import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.streams.window.RollingWindow.Bucket;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -39,10 +35,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  */
 public final class TicketTopology {
-    /** The store of eventIds already counted; its name is part of the app's contract. */
-    static final String SEEN_STORE = "ticket-seen-event-ids";
-    static final EventIntake.Kind<TicketEvent> INTAKE = new EventIntake.Kind<>("ticket-intake", SEEN_STORE,
-            TicketContract::violation, TicketEvent::getEventId, TicketEvent::getOccurredAt);
+    /** How the intake reads ticket events; its store names are part of the app's contract. */
+    static final EventIntake.Kind<TicketEvent> INTAKE = new EventIntake.Kind<>("ticket", TicketContract::violation,
+            TicketEvent::getEventId, TicketEvent::getOccurredAt);
 
     private TicketTopology() {
     }
@@ -55,13 +50,13 @@ public final class TicketTopology {
     /** Adds the ticket topology to {@code builder}; returns the fresh ticket events (deduplicated, in contract). */
     public static KStream<String, TicketEvent> build(StreamsBuilder builder, Topics topics, TicketSettings settings,
             TicketObserver observer) {
-        SeenEventIds.addStores(builder, SEEN_STORE, settings.dedupRetention());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TicketStates.TICKETS_STORE),
-                Serdes.String(), new TicketLifecycleSerde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TicketStates.DUE_STORE),
-                Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TicketStates.AWAITING_STORE),
-                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                TicketLifecycleProcessor.TICKETS_STORE), Serdes.String(), new TicketLifecycleSerde())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                TicketLifecycleProcessor.DUE_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                TicketLifecycleProcessor.AWAITING_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TicketWindows.store(
                 Bucket.MINUTE), settings.minuteRetention(), Bucket.MINUTE.size(), false), Serdes.String(),
                 new TicketBucketSerde()).withCachingEnabled());
@@ -69,24 +64,12 @@ public final class TicketTopology {
                 Bucket.HOUR), settings.hourRetention(), Bucket.HOUR.size(), false), Serdes.String(),
                 new TicketBucketSerde()).withCachingEnabled());
 
-        KStream<String, Intake<TicketEvent>> intake = builder.stream(topics.ticketEvents().name(),
-                        topics.ticketEvents().consumed().withName("ticket-source")
-                                .withTimestampExtractor(new EventTimeExtractor<TicketEvent>(
-                                        TicketEvent::getOccurredAt)))
-                .process(() -> new EventIntake<>(INTAKE, settings.grace(), settings.dedupRetention(),
-                        settings.dedupIdsInMemory(), observer),
-                        Named.as(INTAKE.name()), SeenEventIds.stores(SEEN_STORE));
-        Map<String, KStream<String, Intake<TicketEvent>>> routes = intake.split(Named.as("ticket-"))
-                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
-                .defaultBranch(Branched.as("fresh"));
-        routes.get("ticket-rejected")
-                .mapValues(value -> ((Rejected<TicketEvent>) value).deadLetter(), Named.as("ticket-dead-letters"))
-                .to(topics.deadLetters().name(), topics.deadLetters().produced()
-                        .withName("ticket-dead-letter-sink"));
-
-        KStream<String, Out> states = routes.get("ticket-fresh")
-                .process(() -> new TicketStates(settings, observer), Named.as(TicketStates.NAME),
-                        TicketStates.TICKETS_STORE, TicketStates.DUE_STORE, TicketStates.AWAITING_STORE);
+        KStream<String, Fresh<TicketEvent>> fresh = EventIntake.addTo(builder, topics.ticketEvents(), INTAKE,
+                settings.intake(), observer, topics.deadLetters());
+        KStream<String, Out> states = fresh
+                .process(() -> new TicketLifecycleProcessor(settings, observer),
+                        Named.as(TicketLifecycleProcessor.NAME), TicketLifecycleProcessor.TICKETS_STORE,
+                        TicketLifecycleProcessor.DUE_STORE, TicketLifecycleProcessor.AWAITING_STORE);
         Map<String, KStream<String, Out>> outputs = states.split(Named.as("ticket-out-"))
                 .branch((key, value) -> value instanceof DeadOut, Branched.as("refused"))
                 .branch((key, value) -> value instanceof AlertOut, Branched.as("alerts"))
@@ -106,7 +89,6 @@ public final class TicketTopology {
                         TicketWindows.store(Bucket.MINUTE), TicketWindows.store(Bucket.HOUR))
                 .to(topics.ticketAggregates().name(), topics.ticketAggregates().produced()
                         .withName("ticket-aggregates-sink"));
-        return routes.get("ticket-fresh").mapValues(value -> ((Fresh<TicketEvent>) value).event(),
-                Named.as("ticket-fresh-events"));
+        return fresh.mapValues(Fresh::event, Named.as("ticket-fresh-events"));
     }
 }

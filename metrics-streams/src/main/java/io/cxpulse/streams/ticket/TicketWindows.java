@@ -4,17 +4,17 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.cxpulse.avro.TicketAggregate;
-import io.cxpulse.streams.BucketWindows;
-import io.cxpulse.streams.survey.RollingWindow;
-import io.cxpulse.streams.survey.RollingWindow.Bucket;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.RollingWindow;
+import io.cxpulse.streams.window.RollingWindow.Bucket;
 
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The ticket durations of each cell (the key) in minute and hour buckets of event time, each one-duration bucket
- * that {@link TicketStates} sends added at the time of the event that completed it; the rolling windows of the
- * cells that changed are reported to the observer and sent on as {@link TicketAggregate}s, keyed
+ * that {@link TicketLifecycleProcessor} sends added at the time of the event that completed it; the rolling
+ * windows of the cells that changed are reported to the observer and sent on as {@link TicketAggregate}s, keyed
  * {@code cell|window}.
  */
 final class TicketWindows {

@@ -30,7 +30,8 @@ class CustomerHistoryTest {
         history.prune(Long.MIN_VALUE, 2, 10);
 
         // PHONE adds a switch; CHAT's stays counted where it was, and is not counted at help.faq too
-        assertThat(switches(visit(Channel.PHONE, "support.call", 30))).containsExactly("PHONE|support.call +1 observed");
+        assertThat(switches(visit(Channel.PHONE, "support.call", 30)))
+                .containsExactly("PHONE|support.call +1 observed");
     }
 
     @Test

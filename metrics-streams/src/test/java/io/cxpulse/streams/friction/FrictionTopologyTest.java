@@ -24,9 +24,9 @@ import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.metrics.FrictionMetrics;
-import io.cxpulse.streams.survey.DetractorAlertRule;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.window.RollingWindow;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -204,7 +204,8 @@ class FrictionTopologyTest {
     @ValueSource(ints = {1, 5_000})
     void shouldGiveTheDetractorLiftOfAConstructedDataSet(int customersInMemory, LocalPlatform platform) {
         FrictionSettings defaults = FrictionSettings.defaults();
-        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(), defaults.dedupIdsInMemory(),
+        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
+                defaults.dedupIdsInMemory(),
                 defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
                 defaults.minuteRetention(),
                 defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(), defaults.alerts(), 10,
@@ -290,11 +291,12 @@ class FrictionTopologyTest {
     @Test
     void shouldAlertWhenATouchpointsFrictionRateRisesAboveItsSevenDayBaseline(LocalPlatform platform) {
         FrictionSettings defaults = FrictionSettings.defaults();
-        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(), defaults.dedupIdsInMemory(),
+        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
+                defaults.dedupIdsInMemory(),
                 defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
                 defaults.minuteRetention(),
                 defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(),
-                new DetractorAlertRule(3.0, 1.0, 20), 30, 1.96);
+                new ShareAlertRule(3.0, 1.0, 20), 30, 1.96);
         try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
             // the baseline: 100 events at 07:00-07:59 (the day before the alert hour is in the 7 days), 5 with friction
             for (int i = 0; i < 100; i++) {

@@ -23,7 +23,9 @@ import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
-import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -138,7 +140,7 @@ final class SurveyDriver implements AutoCloseable {
     /** The sum of one key's buckets for a window ending at {@code end}, read from the state store. */
     ScoreHistogram window(String key, SurveyMetric metric, RollingWindow window, Instant at) {
         ReadOnlyWindowStore<String, ScoreHistogram> store = driver.getWindowStore(window.bucket().store());
-        return window.sum(store, key, metric, window.end(at.toEpochMilli()));
+        return BucketWindows.sum(store, key, window, window.end(at.toEpochMilli()), ScoreHistogram.empty(metric));
     }
 
     /** Every response of a batch, in order. */

@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.RollingWindow;
 
 /** Records what the topology reports, for tests. */
 final class SurveyTopologyObserver implements SurveyObserver {

@@ -20,7 +20,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
-import io.cxpulse.streams.Topics;
+import io.cxpulse.streams.topic.Topics;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -9,8 +9,9 @@ import java.util.List;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.streams.TestDrivers;
-import io.cxpulse.streams.survey.RollingWindow.Bucket;
 import io.cxpulse.streams.survey.SurveyWindows.AggregateOut;
+import io.cxpulse.streams.window.Dimension;
+import io.cxpulse.streams.window.RollingWindow.Bucket;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;

@@ -21,11 +21,11 @@ import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
-import io.cxpulse.streams.BucketWindows;
 import io.cxpulse.streams.TestDrivers;
-import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.survey.RollingWindow;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;
+import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.streams.window.BucketWindows;
+import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;

@@ -13,7 +13,7 @@ import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
-import io.cxpulse.streams.RecordOrigin;
+import io.cxpulse.streams.intake.RecordOrigin;
 import io.cxpulse.streams.ticket.TicketLifecycle.Kind;
 import io.cxpulse.streams.ticket.TicketLifecycle.Refused;
 import io.cxpulse.streams.ticket.TicketLifecycle.Settled;

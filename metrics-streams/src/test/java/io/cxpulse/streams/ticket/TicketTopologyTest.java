@@ -26,9 +26,10 @@ import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
-import io.cxpulse.streams.SeenEventIds;
-import io.cxpulse.streams.Topics;
-import io.cxpulse.streams.survey.RollingWindow;
+import io.cxpulse.streams.intake.SeenEventIds;
+import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.streams.window.DurationSketch;
+import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;

@@ -98,7 +98,8 @@ interface FieldPlan {
         static final Value LONG = new Value(Long.class::isInstance, (value, out) -> out.writeLong((Long) value));
         /** {@code timestamp-millis}: an {@link Instant} (the generated classes' type) or a raw long. */
         static final Value TIMESTAMP_MILLIS = new Value(value -> value instanceof Instant || value instanceof Long,
-                (value, out) -> out.writeLong(value instanceof Instant instant ? instant.toEpochMilli() : (Long) value));
+                (value, out) -> out.writeLong(value instanceof Instant instant ? instant.toEpochMilli()
+                        : (Long) value));
         static final Value DOUBLE = new Value(Double.class::isInstance,
                 (value, out) -> out.writeDouble((Double) value));
         static final Value FLOAT = new Value(Float.class::isInstance, (value, out) -> out.writeFloat((Float) value));

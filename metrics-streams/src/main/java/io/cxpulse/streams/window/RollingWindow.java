@@ -1,0 +1,105 @@
+package io.cxpulse.streams.window;
+
+import java.time.Duration;
+import java.util.Optional;
+
+
+/**
+ * A rolling event-time window, read as the sum of tumbling buckets: 1h from minute buckets (so it rolls by the
+ * minute), 24h and 7d from hour buckets (rolling by the hour). A window "at" a time is the one whose last bucket
+ * holds that time: [end - length, end) with end the bucket boundary after it.
+ */
+public enum RollingWindow {
+    HOUR_1("1h", Duration.ofHours(1), Bucket.MINUTE),
+    DAY_1("24h", Duration.ofHours(24), Bucket.HOUR),
+    DAYS_7("7d", Duration.ofDays(7), Bucket.HOUR);
+
+    /** A bucket size, and the name of the window store that holds buckets of it. */
+    public enum Bucket {
+        MINUTE(Duration.ofMinutes(1), "survey-buckets-1m"),
+        HOUR(Duration.ofHours(1), "survey-buckets-1h");
+
+        private final Duration size;
+        private final String store;
+
+        Bucket(Duration size, String store) {
+            this.size = size;
+            this.store = store;
+        }
+
+        public Duration size() {
+            return size;
+        }
+
+        /** The window store of these buckets; its name is part of the app's contract (changelog, queries). */
+        public String store() {
+            return store;
+        }
+
+        /** The start of the bucket that holds {@code time}. */
+        public long start(long time) {
+            return Math.floorDiv(time, size.toMillis()) * size.toMillis();
+        }
+    }
+
+    private final String label;
+    private final Duration length;
+    private final Bucket bucket;
+
+    RollingWindow(String label, Duration length, Bucket bucket) {
+        this.label = label;
+        this.length = length;
+        this.bucket = bucket;
+    }
+
+    /** The window's name in metrics, topics and the query API: 1h, 24h, 7d. */
+    public String label() {
+        return label;
+    }
+
+    public Duration length() {
+        return length;
+    }
+
+    public Bucket bucket() {
+        return bucket;
+    }
+
+    /**
+     * Checks that buckets are kept long enough for the windows they serve, late events included, and that eventIds
+     * are remembered at least through the grace period.
+     *
+     * @throws IllegalArgumentException naming what is too short
+     */
+    public static void checkRetention(Duration minuteRetention, Duration hourRetention, Duration dedupRetention,
+            Duration grace) {
+        Duration hourWindow = HOUR_1.length();
+        if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
+            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period ("
+                    + hourWindow.plus(grace) + "), not " + minuteRetention);
+        }
+        Duration longest = DAYS_7.length().plus(HOUR_1.length());
+        if (hourRetention.compareTo(longest.plus(grace)) < 0) {
+            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period ("
+                    + longest.plus(grace) + "), not " + hourRetention);
+        }
+        if (dedupRetention.compareTo(grace) < 0) {
+            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
+        }
+    }
+
+    /** The window by its label. */
+    public static Optional<RollingWindow> of(String label) {
+        for (RollingWindow window : values()) {
+            if (window.label.equals(label)) {
+                return Optional.of(window);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The exclusive end of the window that holds {@code time}: the bucket boundary after it. */
+    public long end(long time) {
+        return bucket.start(time) + bucket.size.toMillis();
+    }
+}
