@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
         description = "CX Pulse on one machine: run it, feed it, measure it.",
         subcommands = {UpCommand.class, SimulateCommand.class, BenchCommand.class})
 public final class CxPulse {
-    private CxPulse() {
-    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CxPulse()).execute(args));
