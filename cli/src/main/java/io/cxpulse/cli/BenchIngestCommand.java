@@ -28,6 +28,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
+import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 
@@ -49,7 +50,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark the ingest service against Kafka's own producer on the same local broker.")
 final class BenchIngestCommand implements Callable<Integer> {
     private static final String TOKEN = "bench-token";
-    private static final String TOPIC = "cx.survey-responses.v1";
+    private static final String TOPIC = CxTopic.SURVEY_RESPONSES.defaultName();
 
     @Option(names = "--ingest-jar", required = true, defaultValue = "${env:CXPULSE_INGEST_JAR}",
             description = "The ingest-service runnable jar.")

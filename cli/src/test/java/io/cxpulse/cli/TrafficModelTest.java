@@ -15,16 +15,17 @@ import java.util.stream.Collectors;
 
 import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.validation.EventValidator;
+import io.cxpulse.ingest.validation.TestValidator;
 
 import org.junit.jupiter.api.Test;
 
 class TrafficModelTest {
     static final Instant START = Instant.parse("2026-11-20T12:00:00Z");
-    final EventValidator validator = validatorAt(START);
+    final TestValidator validator = validatorAt(START);
 
     /** Ingest's validator with its clock at {@code now}. */
-    private static EventValidator validatorAt(Instant now) {
-        return new EventValidator(Clock.fixed(now, ZoneOffset.UTC), Duration.ofDays(30), Duration.ofMinutes(5));
+    private static TestValidator validatorAt(Instant now) {
+        return new TestValidator(Clock.fixed(now, ZoneOffset.UTC), Duration.ofDays(30), Duration.ofMinutes(5));
     }
 
     @Test
@@ -36,7 +37,7 @@ class TrafficModelTest {
             EventType type = EventType.fromPath(event.path()).orElseThrow();
             // an event after the scenario's now is sent when its time comes: validated at that time
             Instant at = Instant.parse(event.json().path("occurredAt").asText());
-            EventValidator atSend = at.isAfter(START) ? validatorAt(at) : validator;
+            TestValidator atSend = at.isAfter(START) ? validatorAt(at) : validator;
             assertThat(atSend.validate(type, event.json(), "sim"))
                     .as("%s %s", event.path(), event.json()).isInstanceOf(EventValidator.Accepted.class);
         }

@@ -57,6 +57,18 @@ public final class LayeredConfig {
         return new LayeredConfig(merged);
     }
 
+    /**
+     * The defaults of {@code settings} with {@code overrides} over them: settings built by name, such as a test's
+     * or a benchmark's.
+     */
+    public static LayeredConfig over(java.util.Collection<? extends Setting<?>> settings,
+            Map<String, String> overrides) {
+        Map<String, String> values = new TreeMap<>();
+        settings.forEach(setting -> setting.defaultValue().ifPresent(value -> values.put(setting.key(), value)));
+        values.putAll(overrides);
+        return new LayeredConfig(values);
+    }
+
     /** A configuration of exactly these values, for tests. */
     public static LayeredConfig of(Map<String, String> values) {
         return new LayeredConfig(values);

@@ -6,22 +6,23 @@ import java.util.Optional;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.schemas.contract.CxTopic;
 
 import org.apache.avro.Schema;
 
-/** The three kinds of event ingest accepts, with their HTTP path, default topic, metric label and schema. */
+/** The three kinds of event ingest accepts, with their topic (whose id is their HTTP path), metric label and schema. */
 public enum EventType {
-    SURVEY_RESPONSE("survey-responses", "cx.survey-responses.v1", "survey_response"),
-    TICKET_EVENT("ticket-events", "cx.ticket-events.v1", "ticket_event"),
-    TOUCHPOINT("touchpoints", "cx.touchpoints.v1", "touchpoint");
+    SURVEY_RESPONSE(CxTopic.SURVEY_RESPONSES, "survey_response"),
+    TICKET_EVENT(CxTopic.TICKET_EVENTS, "ticket_event"),
+    TOUCHPOINT(CxTopic.TOUCHPOINTS, "touchpoint");
 
+    private final CxTopic topic;
     private final String path;
-    private final String defaultTopic;
     private final String label;
 
-    EventType(String path, String defaultTopic, String label) {
-        this.path = path;
-        this.defaultTopic = defaultTopic;
+    EventType(CxTopic topic, String label) {
+        this.topic = topic;
+        this.path = topic.id();
         this.label = label;
     }
 
@@ -30,8 +31,9 @@ public enum EventType {
         return path;
     }
 
-    public String defaultTopic() {
-        return defaultTopic;
+    /** The topic the type's events are written to, as the event contract declares it. */
+    public CxTopic topic() {
+        return topic;
     }
 
     /** The value of the {@code type} label on metrics. */

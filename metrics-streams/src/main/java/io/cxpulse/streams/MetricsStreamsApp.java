@@ -2,7 +2,6 @@ package io.cxpulse.streams;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -12,13 +11,15 @@ import java.util.function.BooleanSupplier;
 
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
+import io.cxpulse.common.problem.Answers;
+import io.cxpulse.common.problem.Problem;
+import io.cxpulse.common.problem.ProblemType;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
 import io.cxpulse.streams.query.FrictionQueries;
-import io.cxpulse.streams.query.Problems;
 import io.cxpulse.streams.query.SurveyQueries;
 import io.cxpulse.streams.query.TicketQueries;
 import io.cxpulse.streams.topic.Topics;
@@ -212,8 +213,8 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         http.before("/v1/*", ctx -> {
             if (!open.getAsBoolean()) {
                 ctx.header("Retry-After", "2");
-                Problems.send(ctx, 503, "not-ready", "State not queryable yet",
-                        "metrics-streams is starting: its Streams application is not built yet", List.of());
+                Answers.problem(ctx, Problem.of(ProblemType.NOT_READY,
+                        "metrics-streams is starting: its Streams application is not built yet"));
                 ctx.skipRemainingHandlers();
             }
         });
@@ -221,14 +222,14 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
 
     private void serviceRoutes() {
         gateQueries(http, () -> wired);
-        http.get("/health/live", ctx -> Problems.json(ctx, 200, Map.of("status", "UP")));
+        http.get("/health/live", ctx -> Answers.json(ctx, 200, Map.of("status", "UP")));
         http.get("/health/ready", ctx -> {
             String state = wired ? streams.state().name() : "STARTING";
             boolean up = KafkaStreams.State.RUNNING.name().equals(state);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", up ? "UP" : "DOWN");
             body.put("checks", Map.of("streams", state));
-            Problems.json(ctx, up ? 200 : 503, body);
+            Answers.json(ctx, up ? 200 : 503, body);
         });
         http.get("/metrics", ctx -> {
             surveyMetrics.refreshGauges();
@@ -236,11 +237,11 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
             frictionMetrics.refreshGauges();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
         });
-        http.error(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found", "No resource at " + ctx.path(),
-                List.of()));
+        http.error(404, ctx -> Answers.problem(ctx, Problem.of(ProblemType.NOT_FOUND, "No resource at "
+                + ctx.path())));
         http.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            Problems.send(ctx, 500, "internal", "Internal error", "The request could not be answered", List.of());
+            Answers.problem(ctx, Problem.of(ProblemType.INTERNAL_ERROR, "The request could not be answered"));
         });
     }
 }

@@ -7,99 +7,110 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
+import io.cxpulse.common.SettingSet;
 import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.auth.TokenAuthenticator;
 
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The ingest service's settings, parsed once from a {@link LayeredConfig}. Every key, with its default:
- *
- * <pre>
- * http.host                 127.0.0.1
- * http.port                 8080
- * ingest.tokens             dev:dev-token        source:token[:type|type], comma-separated
- * ingest.tokens.file        (none)               the same, one per line; replaces ingest.tokens
- * ingest.max.events         1000                 events per request
- * ingest.max.body.bytes     1048576              request body size
- * ingest.ack.timeout        PT10S                how long a request waits for Kafka to acknowledge
- * ingest.max.event.age      P30D                 oldest occurredAt accepted
- * ingest.max.clock.skew     PT5M                 how far in the future occurredAt may be
- * ingest.rate.limit         0                    events per second per source; 0 means unlimited
- * ingest.shutdown.timeout   PT30S                how long shutdown waits for requests in flight
- * topics.create             true                 create missing topics at start
- * topics.partitions         6                    partitions of topics created at start
- * topic.survey-responses    cx.survey-responses.v1   (likewise topic.ticket-events, topic.touchpoints)
- * kafka.*                   kafka.bootstrap.servers=127.0.0.1:9092; any producer setting passes through
- * schema.registry.*         schema.registry.url=http://127.0.0.1:8081; Confluent client settings
- * </pre>
+ * The ingest service's settings, declared once below ({@link #SETTINGS}: keys, defaults, checks and what each does,
+ * as docs/configuration.md lists them) and parsed once from a {@link LayeredConfig}.
  */
 public record IngestConfig(String host, int port, TokenAuthenticator authenticator, int maxEvents,
         int maxBodyBytes, Duration ackTimeout, Duration maxEventAge, Duration maxClockSkew, int rateLimit,
         Duration shutdownTimeout, boolean createTopics, int topicPartitions, Map<EventType, String> topics,
         Map<String, Object> kafka, Map<String, Object> registry) {
 
+    public static final Setting<String> HOST = Setting.text("http.host", "127.0.0.1",
+            "The address the HTTP API binds to (0.0.0.0 for every interface).");
+    public static final Setting<Integer> PORT = Setting.integer("http.port", 8080, 0, 65_535,
+            "The HTTP API's port (0: any free port).");
+    public static final Setting<String> TOKENS = Setting.text("ingest.tokens", "dev:dev-token",
+            "The sources and their bearer tokens: `source:token[:type|type]`, comma-separated; a source limited to "
+                    + "types may send only those (`helpdesk:s3cret:ticket-events`).");
+    public static final Setting<Optional<String>> TOKENS_FILE = Setting.optionalText("ingest.tokens.file",
+            "A file of tokens in the same form, one per line; replaces `ingest.tokens`.");
+    public static final Setting<Integer> MAX_EVENTS = Setting.integer("ingest.max.events", 1_000, 1, 1_000_000,
+            "The most events in one request (413 above).");
+    public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("ingest.max.body.bytes", 1_048_576,
+            1_024, 256 * 1024 * 1024, "The largest request body, in bytes (413 above).");
+    public static final Setting<Duration> ACK_TIMEOUT = Setting.positiveDuration("ingest.ack.timeout", "PT10S",
+            "How long a request waits for Kafka to acknowledge its events before it answers 503 (under 12 days).");
+    public static final Setting<Duration> MAX_EVENT_AGE = Setting.duration("ingest.max.event.age", "P30D",
+            "The oldest `occurredAt` accepted, before the request was received.");
+    public static final Setting<Duration> MAX_CLOCK_SKEW = Setting.duration("ingest.max.clock.skew", "PT5M",
+            "How far after the request was received an `occurredAt` may be (clocks differ).");
+    public static final Setting<Integer> RATE_LIMIT = Setting.integer("ingest.rate.limit", 0, 0, Integer.MAX_VALUE,
+            "Events per second per source, per instance (429 above); 0 means unlimited.");
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.duration("ingest.shutdown.timeout", "PT30S",
+            "How long a stop waits for requests in flight.");
+    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
+            "Create the event topics at start when they are missing.");
+    public static final Setting<Integer> TOPICS_PARTITIONS = Setting.integer("topics.partitions", 6, 1, 10_000,
+            "Partitions of the topics created at start (the three must match: see docs/operations.md).");
+    /** The name of each event type's topic. */
+    public static final Map<EventType, Setting<String>> TOPICS = topicSettings();
+
+    /** Every setting of the ingest service. */
+    public static final SettingSet SETTINGS = new SettingSet("ingest-service", SettingSet.concat(
+            List.of(HOST, PORT, TOKENS, TOKENS_FILE, MAX_EVENTS, MAX_BODY_BYTES, ACK_TIMEOUT, MAX_EVENT_AGE,
+                    MAX_CLOCK_SKEW, RATE_LIMIT, SHUTDOWN_TIMEOUT, TOPICS_CREATE, TOPICS_PARTITIONS),
+            List.copyOf(TOPICS.values())),
+            List.of(new SettingSet.Prefix("kafka.", Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"),
+                            "Kafka producer and admin settings, passed through without the prefix "
+                                    + "(`kafka.security.protocol`, `kafka.sasl.jaas.config`, ...)."),
+                    new SettingSet.Prefix("schema.registry.", Map.of("schema.registry.url", "http://127.0.0.1:8081"),
+                            "The schema registry client's settings, with Confluent's names "
+                                    + "(`schema.registry.url`, `basic.auth.user.info`, "
+                                    + "`schema.registry.ssl.truststore.location`, ...).")));
+
+    private static Map<EventType, Setting<String>> topicSettings() {
+        Map<EventType, Setting<String>> topics = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            topics.put(type, Setting.text(type.topic().settingKey(), type.topic().defaultName(),
+                    "The topic " + type.path() + " are written to."));
+        }
+        return topics;
+    }
+
     /** The defaults, the bottom layer. */
     public static Map<String, String> defaults() {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("http.host", "127.0.0.1");
-        defaults.put("http.port", "8080");
-        defaults.put("ingest.tokens", "dev:dev-token");
-        defaults.put("ingest.max.events", "1000");
-        defaults.put("ingest.max.body.bytes", Integer.toString(1024 * 1024));
-        defaults.put("ingest.ack.timeout", "PT10S");
-        defaults.put("ingest.max.event.age", "P30D");
-        defaults.put("ingest.max.clock.skew", "PT5M");
-        defaults.put("ingest.rate.limit", "0");
-        defaults.put("ingest.shutdown.timeout", "PT30S");
-        defaults.put("topics.create", "true");
-        defaults.put("topics.partitions", "6");
-        for (EventType type : EventType.values()) {
-            defaults.put("topic." + type.path(), type.defaultTopic());
-        }
-        defaults.put("kafka.bootstrap.servers", "127.0.0.1:9092");
-        defaults.put("schema.registry.url", "http://127.0.0.1:8081");
-        return defaults;
+        return SETTINGS.defaults();
     }
 
     /** Keys set in the configuration that no setting reads: most likely typos, worth a warning. */
-    public static java.util.List<String> unknownKeys(LayeredConfig config) {
-        java.util.Set<String> known = new java.util.HashSet<>(defaults().keySet());
-        known.add("ingest.tokens.file");
-        known.add("config.file");
-        return config.unknownKeys(known, java.util.List.of("kafka.", "schema.registry."));
+    public static List<String> unknownKeys(LayeredConfig config) {
+        return SETTINGS.unknownKeys(config);
     }
 
     /** Parses and validates every setting; a bad value fails with a message naming its key. */
     public static IngestConfig from(LayeredConfig config) {
-        String tokens = config.optional("ingest.tokens.file").map(file -> {
+        Optional<String> tokensFile = TOKENS_FILE.read(config);
+        String tokens = tokensFile.map(file -> {
             try {
                 return Files.readString(Path.of(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new ConfigException("ingest.tokens.file", file, "cannot be read: " + e.getMessage());
+                throw new ConfigException(TOKENS_FILE.key(), file, "cannot be read: " + e.getMessage());
             }
-        }).orElseGet(() -> config.string("ingest.tokens"));
-        String tokensKey = config.optional("ingest.tokens.file").isPresent() ? "ingest.tokens.file" : "ingest.tokens";
+        }).orElseGet(() -> TOKENS.read(config));
         Map<EventType, String> topics = new EnumMap<>(EventType.class);
-        for (EventType type : EventType.values()) {
-            topics.put(type, config.string("topic." + type.path()));
+        TOPICS.forEach((type, setting) -> topics.put(type, setting.read(config)));
+        Duration ackTimeout = ACK_TIMEOUT.read(config);
+        if (ackTimeout.toMillis() > Integer.MAX_VALUE / 2) {
+            throw new ConfigException(ACK_TIMEOUT.key(), ackTimeout, "must be positive and under 12 days");
         }
-        Duration ackTimeout = config.duration("ingest.ack.timeout");
-        if (ackTimeout.isZero() || ackTimeout.toMillis() > Integer.MAX_VALUE / 2) {
-            throw new ConfigException("ingest.ack.timeout", ackTimeout, "must be positive and under 12 days");
-        }
-        return new IngestConfig(config.string("http.host"), config.integer("http.port", 0, 65_535),
-                TokenAuthenticator.parse(tokens, tokensKey),
-                config.integer("ingest.max.events", 1, 1_000_000),
-                config.integer("ingest.max.body.bytes", 1_024, 256 * 1024 * 1024),
-                ackTimeout, config.duration("ingest.max.event.age"), config.duration("ingest.max.clock.skew"),
-                config.integer("ingest.rate.limit", 0, Integer.MAX_VALUE),
-                config.duration("ingest.shutdown.timeout"), config.bool("topics.create"),
-                config.integer("topics.partitions", 1, 10_000), topics,
+        return new IngestConfig(HOST.read(config), PORT.read(config),
+                TokenAuthenticator.parse(tokens, tokensFile.isPresent() ? TOKENS_FILE.key() : TOKENS.key()),
+                MAX_EVENTS.read(config), MAX_BODY_BYTES.read(config), ackTimeout, MAX_EVENT_AGE.read(config),
+                MAX_CLOCK_SKEW.read(config), RATE_LIMIT.read(config), SHUTDOWN_TIMEOUT.read(config),
+                TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config), topics,
                 new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));
     }

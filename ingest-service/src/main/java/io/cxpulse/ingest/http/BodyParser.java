@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.cxpulse.common.problem.ProblemException;
+
 /**
  * Reads a request body of events, bounded in bytes before it is read whole, and streams it event by event to an
  * {@link EventReader}: one JSON object, a JSON array, or NDJSON (one JSON value a line). No tree of the whole body
@@ -55,21 +57,6 @@ public final class BodyParser {
         R read(JsonParser parser) throws IOException;
     }
 
-    /** Thrown for a body refused as a whole. */
-    public static final class BodyException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient Problem problem;
-
-        BodyException(Problem problem) {
-            super(problem.detail(), null, false, false);
-            this.problem = problem;
-        }
-
-        public Problem problem() {
-            return problem;
-        }
-    }
-
     private BodyParser() {
     }
 
@@ -90,10 +77,10 @@ public final class BodyParser {
      * Reads at most {@code maxBytes}; more is refused without reading the rest. A body of declared length
      * ({@code declaredLength >= 0}) is read into one array of that size.
      */
-    public static byte[] read(InputStream in, long declaredLength, int maxBytes) throws BodyException, IOException {
+    public static byte[] read(InputStream in, long declaredLength, int maxBytes) throws IOException {
         if (declaredLength > maxBytes) {
-            throw new BodyException(Problem.tooLarge("The body is " + declaredLength + " bytes; at most " + maxBytes
-                    + " are accepted"));
+            throw new ProblemException(Problems.tooLarge("The body is " + declaredLength + " bytes; at most "
+                    + maxBytes + " are accepted"));
         }
         if (declaredLength >= 0) {
             byte[] body = new byte[(int) declaredLength];
@@ -109,7 +96,7 @@ public final class BodyParser {
         }
         byte[] body = in.readNBytes(maxBytes + 1);
         if (body.length > maxBytes) {
-            throw new BodyException(Problem.tooLarge("The body is over " + maxBytes + " bytes"));
+            throw new ProblemException(Problems.tooLarge("The body is over " + maxBytes + " bytes"));
         }
         return body;
     }
@@ -126,21 +113,21 @@ public final class BodyParser {
      * @return the number of events
      */
     public static <R> int events(byte[] body, Format format, int maxEvents, EventReader<R> reader,
-            Function<String, R> unparsable, Consumer<? super R> settled) throws BodyException {
+            Function<String, R> unparsable, Consumer<? super R> settled) {
         int events = format == Format.JSON ? json(body, maxEvents, reader, settled)
                 : ndjson(body, maxEvents, reader, unparsable, settled);
         if (events == 0) {
-            throw new BodyException(Problem.malformed("The body holds no events"));
+            throw new ProblemException(Problems.malformed("The body holds no events"));
         }
         return events;
     }
 
     private static <R> int json(byte[] body, int maxEvents, EventReader<R> reader, Consumer<? super R> settled)
-            throws BodyException {
+            {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw new BodyException(Problem.malformed("The body is empty"));
+                throw new ProblemException(Problems.malformed("The body is empty"));
             }
             int events = 0;
             if (first == JsonToken.START_OBJECT) {
@@ -155,20 +142,21 @@ public final class BodyParser {
                     events++;
                 }
             } else {
-                throw new BodyException(Problem.malformed("The body must be a JSON object or an array of objects"));
+                throw new ProblemException(
+                        Problems.malformed("The body must be a JSON object or an array of objects"));
             }
             if (parser.nextToken() != null) {
-                throw new BodyException(Problem.malformed("The body is not JSON: there is more after its first "
+                throw new ProblemException(Problems.malformed("The body is not JSON: there is more after its first "
                         + "value"));
             }
             return events;
         } catch (IOException e) {
-            throw new BodyException(Problem.malformed("The body is not JSON: " + message(e)));
+            throw new ProblemException(Problems.malformed("The body is not JSON: " + message(e)));
         }
     }
 
     private static <R> int ndjson(byte[] body, int maxEvents, EventReader<R> reader,
-            Function<String, R> unparsable, Consumer<? super R> settled) throws BodyException {
+            Function<String, R> unparsable, Consumer<? super R> settled) {
         int events = 0;
         int parsed = 0;
         for (int start = 0; start < body.length; ) {
@@ -200,7 +188,7 @@ public final class BodyParser {
             start = end + 1;
         }
         if (events > 0 && parsed == 0) {
-            throw new BodyException(Problem.malformed("The body is neither JSON nor NDJSON: no line parses"));
+            throw new ProblemException(Problems.malformed("The body is neither JSON nor NDJSON: no line parses"));
         }
         return events;
     }
@@ -215,8 +203,8 @@ public final class BodyParser {
         return true;
     }
 
-    private static BodyException tooManyEvents(int maxEvents) {
-        return new BodyException(Problem.tooLarge("The body holds more than " + maxEvents + " events; at most "
+    private static ProblemException tooManyEvents(int maxEvents) {
+        return new ProblemException(Problems.tooLarge("The body holds more than " + maxEvents + " events; at most "
                 + maxEvents + " are accepted per request"));
     }
 

@@ -1,8 +1,6 @@
 package io.cxpulse.ingest.validation;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,11 +39,10 @@ import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.common.Uuids;
 import io.cxpulse.ingest.EventType;
-import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.validation.FieldError.Reason;
+import io.cxpulse.schemas.contract.ScoreScale;
 
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -72,14 +69,34 @@ public final class EventValidator {
 
     private static final Map<EventType, Fields> FIELDS = fieldsByType();
 
-    private final Clock clock;
     private final Duration maxAge;
     private final Duration maxSkew;
 
-    public EventValidator(Clock clock, Duration maxAge, Duration maxSkew) {
-        this.clock = clock;
+    /**
+     * @param maxAge  how far before its receipt an event's occurredAt may be
+     * @param maxSkew how far after its receipt an event's occurredAt may be (clocks differ)
+     */
+    public EventValidator(Duration maxAge, Duration maxSkew) {
         this.maxAge = maxAge;
         this.maxSkew = maxSkew;
+    }
+
+    /**
+     * A field an event of one type may send, as it is checked: the validator's own field list, which the OpenAPI
+     * document is tested against.
+     *
+     * @param kind      how it is checked: TEXT, UUID, INSTANT, ENUM, INT, DURATION, FRICTION_SIGNALS or ATTRIBUTES
+     * @param maxLength the longest text, for TEXT, UUID and INSTANT; else 0
+     * @param symbols   the symbols an event may send, for ENUM and FRICTION_SIGNALS; else empty
+     */
+    public record FieldRule(String name, String kind, boolean required, int maxLength, List<String> symbols) {
+    }
+
+    /** The fields an event of {@code type} may send. */
+    public static List<FieldRule> fields(EventType type) {
+        return FIELDS.get(type).all().stream().map(field -> new FieldRule(field.name(), field.kind().name(),
+                field.required(), field.maxLength(), field.symbols() == null ? List.of() : field.symbols().names()))
+                .toList();
     }
 
     /** The outcome for one event: a record to publish, or the reasons it was refused. */
@@ -100,21 +117,11 @@ public final class EventValidator {
         private final Object[] values;
 
         /** For the validator, whose ids are UUIDs by construction. */
-        private Accepted(EventType type, String eventId, String key, Object[] values) {
+        Accepted(EventType type, String eventId, String key, Object[] values) {
             this.type = type;
             this.eventId = eventId;
             this.key = key;
             this.values = values;
-        }
-
-        /**
-         * An accepted event with the values of {@code record}.
-         *
-         * @throws IllegalArgumentException if {@code eventId} is not a UUID (an answer writes it unescaped), or
-         *                                  {@code record} is not an event
-         */
-        public Accepted(String eventId, String key, SpecificRecord record) {
-            this(typeOf(record), requireUuid(eventId), key, valuesOf(record));
         }
 
         public EventType type() {
@@ -134,41 +141,6 @@ public final class EventValidator {
         public Object value(int position) {
             return values[position];
         }
-
-        /** The event as a new Avro record. */
-        public SpecificRecordBase record() {
-            SpecificRecordBase record = newRecord(type);
-            for (int i = 0; i < values.length; i++) {
-                record.put(i, values[i]);
-            }
-            return record;
-        }
-
-        private static String requireUuid(String eventId) {
-            if (eventId == null || !Uuids.isUuid(eventId)) {
-                throw new IllegalArgumentException("an accepted event's id must be a UUID, not " + eventId);
-            }
-            return eventId;
-        }
-
-        private static EventType typeOf(SpecificRecord record) {
-            if (record instanceof SurveyResponse) {
-                return EventType.SURVEY_RESPONSE;
-            } else if (record instanceof TicketEvent) {
-                return EventType.TICKET_EVENT;
-            } else if (record instanceof TouchpointEvent) {
-                return EventType.TOUCHPOINT;
-            }
-            throw new IllegalArgumentException("not an event record: " + record.getClass().getName());
-        }
-
-        private static Object[] valuesOf(SpecificRecord record) {
-            Object[] values = new Object[record.getSchema().getFields().size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = record.get(i);
-            }
-            return values;
-        }
     }
 
     /** An event that breaks the contract, with every reason. */
@@ -176,24 +148,6 @@ public final class EventValidator {
         public Rejected {
             errors = List.copyOf(errors);
         }
-    }
-
-    /** Checks {@code event}, sent by {@code source} to the {@code type} endpoint, as received now. */
-    public Result validate(EventType type, JsonNode event, String source) {
-        if (event == null) {
-            return notAnObject(null);
-        }
-        try (JsonParser parser = event.traverse(BodyParser.JSON)) {
-            parser.nextToken();
-            return validate(type, parser, source);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a JSON tree could not be read back", e);
-        }
-    }
-
-    /** {@link #validate(EventType, JsonParser, String, Instant)} for an event received now. */
-    public Result validate(EventType type, JsonParser parser, String source) throws IOException {
-        return validate(type, parser, source, clock.instant());
     }
 
     /**
@@ -444,17 +398,12 @@ public final class EventValidator {
 
     private static void checkScoreRange(Check check) {
         Fields fields = check.fields;
-        if (check.values[fields.metric()] instanceof SurveyMetric metric
+        if (check.values[fields.metric()] instanceof SurveyMetric metric && ScoreScale.known(metric)
                 && check.values[fields.score()] instanceof Integer s) {
-            int min = metric == SurveyMetric.NPS ? 0 : 1;
-            int max = switch (metric) {
-                case NPS -> 10;
-                case CSAT -> 5;
-                default -> 7;
-            };
-            if (s < min || s > max) {
-                check.error("score", "must be between " + min + " and " + max + " for " + metric + ", was " + s,
-                        Reason.OUT_OF_RANGE);
+            ScoreScale scale = ScoreScale.of(metric);
+            if (!scale.contains(s)) {
+                check.error("score", "must be between " + scale.min() + " and " + scale.max() + " for " + metric
+                        + ", was " + s, Reason.OUT_OF_RANGE);
             }
         }
     }
@@ -608,7 +557,7 @@ public final class EventValidator {
         }
     }
 
-    private static SpecificRecordBase newRecord(EventType type) {
+    static SpecificRecordBase newRecord(EventType type) {
         return switch (type) {
             case SURVEY_RESPONSE -> new SurveyResponse();
             case TICKET_EVENT -> new TicketEvent();

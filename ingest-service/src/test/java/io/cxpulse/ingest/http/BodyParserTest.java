@@ -11,7 +11,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.cxpulse.ingest.http.BodyParser.BodyException;
+import io.cxpulse.common.problem.ProblemException;
 import io.cxpulse.ingest.http.BodyParser.Format;
 
 import org.junit.jupiter.api.Test;
@@ -35,15 +35,15 @@ class BodyParserTest {
             }
         };
 
-        assertThatThrownBy(() -> BodyParser.read(never, 2_000, 1_024)).isInstanceOf(BodyException.class)
-                .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(413));
+        assertThatThrownBy(() -> BodyParser.read(never, 2_000, 1_024)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).problem().status()).isEqualTo(413));
     }
 
     @Test
     void shouldStopReadingOneByteAfterTheLimit() throws Exception {
         CountingStream in = new CountingStream(new byte[10_000]);
 
-        assertThatThrownBy(() -> BodyParser.read(in, -1, 1_024)).isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> BodyParser.read(in, -1, 1_024)).isInstanceOf(ProblemException.class);
         assertThat(in.read).isEqualTo(1_025);
     }
 
@@ -68,7 +68,7 @@ class BodyParserTest {
      * Each event as a tree, or the reason its line did not parse, in the order they were handed on; checks that
      * the count returned is theirs.
      */
-    private static List<Object> events(String body, Format format, int maxEvents) throws BodyException {
+    private static List<Object> events(String body, Format format, int maxEvents) {
         List<Object> settled = new ArrayList<>();
         int events = BodyParser.events(body.getBytes(StandardCharsets.UTF_8), format, maxEvents,
                 parser -> (Object) parser.readValueAsTree(), error -> error, settled::add);
@@ -107,44 +107,44 @@ class BodyParserTest {
     @Test
     void shouldRefuseTrailingGarbageAfterJson() {
         assertThatThrownBy(() -> events("{\"a\":1} {\"b\":2}", Format.JSON, 10))
-                .isInstanceOf(BodyException.class).hasMessageContaining("more after its first value");
+                .isInstanceOf(ProblemException.class).hasMessageContaining("more after its first value");
         assertThatThrownBy(() -> events("[{\"a\":1}, {oops}]", Format.JSON, 10))
-                .isInstanceOf(BodyException.class).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> events("[{\"a\":1}", Format.JSON, 10)).isInstanceOf(BodyException.class);
+                .isInstanceOf(ProblemException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> events("[{\"a\":1}", Format.JSON, 10)).isInstanceOf(ProblemException.class);
     }
 
     @Test
     void shouldRefuseBodiesWithoutEvents() {
         for (String body : new String[] {"", "  ", "[]", "7", "\"text\""}) {
-            assertThatThrownBy(() -> events(body, Format.JSON, 10)).as(body).isInstanceOf(BodyException.class)
-                    .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(400));
+            assertThatThrownBy(() -> events(body, Format.JSON, 10)).as(body).isInstanceOf(ProblemException.class)
+                    .satisfies(e -> assertThat(((ProblemException) e).problem().status()).isEqualTo(400));
         }
-        assertThatThrownBy(() -> events("\n \r\n", Format.NDJSON, 10)).isInstanceOf(BodyException.class);
-        assertThatThrownBy(() -> events("hello\nworld", Format.NDJSON, 10)).isInstanceOf(BodyException.class)
+        assertThatThrownBy(() -> events("\n \r\n", Format.NDJSON, 10)).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> events("hello\nworld", Format.NDJSON, 10)).isInstanceOf(ProblemException.class)
                 .hasMessageContaining("no line parses");
     }
 
     @Test
     void shouldRefuseTooManyEvents() {
         assertThatThrownBy(() -> events("[{},{},{}]", Format.JSON, 2))
-                .isInstanceOf(BodyException.class)
-                .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(413));
-        assertThatThrownBy(() -> events("{}\n{}\n{}\n{}\n", Format.NDJSON, 2)).isInstanceOf(BodyException.class)
-                .satisfies(e -> assertThat(((BodyException) e).problem().status()).isEqualTo(413));
+                .isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).problem().status()).isEqualTo(413));
+        assertThatThrownBy(() -> events("{}\n{}\n{}\n{}\n", Format.NDJSON, 2)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).problem().status()).isEqualTo(413));
     }
 
     @Test
     void shouldRefuseDeepNesting() {
         String deep = "[".repeat(500) + "]".repeat(500);
 
-        assertThatThrownBy(() -> events(deep, Format.JSON, 10)).isInstanceOf(BodyException.class);
-        assertThatThrownBy(() -> events("[" + deep + "]", Format.JSON, 10)).isInstanceOf(BodyException.class);
+        assertThatThrownBy(() -> events(deep, Format.JSON, 10)).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> events("[" + deep + "]", Format.JSON, 10)).isInstanceOf(ProblemException.class);
     }
 
     @Test
     void shouldRefuseDuplicateKeysInNestedObjects() {
         assertThatThrownBy(() -> events("{\"a\":{\"b\":1,\"b\":2}}", Format.JSON, 10))
-                .isInstanceOf(BodyException.class).hasMessageContaining("b");
+                .isInstanceOf(ProblemException.class).hasMessageContaining("b");
     }
 
     private static final class CountingStream extends ByteArrayInputStream {

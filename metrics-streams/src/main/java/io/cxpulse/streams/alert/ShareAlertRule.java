@@ -1,5 +1,12 @@
 package io.cxpulse.streams.alert;
 
+import java.util.List;
+
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
+
+import org.apache.kafka.common.config.ConfigException;
+
 /**
  * When a share that should not rise (the detractor share of NPS responses, a touchpoint's friction rate) is
  * significantly above its trailing 7-day baseline in the last hour.
@@ -20,6 +27,42 @@ public record ShareAlertRule(double openZ, double resolveZ, int minResponses) {
     public ShareAlertRule {
         if (resolveZ > openZ) {
             throw new IllegalArgumentException("resolveZ (" + resolveZ + ") must not exceed openZ (" + openZ + ")");
+        }
+    }
+
+    /**
+     * The declarations of a rule's settings: {@code <prefix>.z}, {@code <prefix>.resolve.z} and
+     * {@code <prefix>.<minimum>}.
+     *
+     * @param what           what the share is of, for the docs
+     * @param minimum        the key's last part for the fewest in the hour, such as {@code min.responses}
+     * @param minimumDefault its default
+     */
+    public static Keys keys(String prefix, String what, String minimum, int minimumDefault) {
+        return new Keys(Setting.number(prefix + ".z", "3", "Standard errors above its 7-day baseline the 1h "
+                        + what + " must be for an alert to open."),
+                Setting.number(prefix + ".resolve.z", "1", "At or below this many standard errors an open alert "
+                        + "resolves (at most `" + prefix + ".z`)."),
+                Setting.integer(prefix + "." + minimum, minimumDefault, 1, 1_000_000,
+                        "The fewest " + minimum.substring(minimum.lastIndexOf('.') + 1)
+                                + " in the hour for an alert to open."));
+    }
+
+    /** The declarations of a rule's settings. */
+    public record Keys(Setting<Double> openZ, Setting<Double> resolveZ, Setting<Integer> minimum) {
+        public List<Setting<?>> all() {
+            return List.of(openZ, resolveZ, minimum);
+        }
+
+        /** The rule in {@code config}; a resolve z above the open z fails naming its key. */
+        public ShareAlertRule read(LayeredConfig config) {
+            double open = openZ.read(config);
+            double resolve = resolveZ.read(config);
+            if (resolve > open) {
+                throw new ConfigException(resolveZ.key(), resolve, "must not exceed " + openZ.key() + " (" + open
+                        + ")");
+            }
+            return new ShareAlertRule(open, resolve, minimum.read(config));
         }
     }
 

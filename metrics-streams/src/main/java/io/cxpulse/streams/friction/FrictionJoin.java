@@ -139,13 +139,13 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
     private long oldest() {
         long streamTime = context.currentStreamTimeMs();
         return streamTime < 0 ? Long.MIN_VALUE
-                : streamTime - settings.history().toMillis() - settings.grace().toMillis();
+                : streamTime - settings.history().toMillis() - settings.intake().grace().toMillis();
     }
 
     /** The oldest response time a late touchpoint can still reach: a touchpoint before it would be too late. */
     private long keptSince() {
         long streamTime = context.currentStreamTimeMs();
-        return streamTime < 0 ? Long.MIN_VALUE : streamTime - settings.grace().toMillis();
+        return streamTime < 0 ? Long.MIN_VALUE : streamTime - settings.intake().grace().toMillis();
     }
 
     /**

@@ -1,43 +1,70 @@
 package io.cxpulse.streams.friction;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
+import io.cxpulse.common.SettingSet;
 import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.intake.EventIntake;
-import io.cxpulse.streams.intake.SeenEventIds;
 import io.cxpulse.streams.window.RollingWindow;
 
+import org.apache.kafka.common.config.ConfigException;
+
 /**
- * How the friction topology keeps its state and aggregates.
+ * How the friction topology keeps its state and aggregates; the settings are declared below ({@link #SETTINGS}).
  *
- * @param grace            how far behind stream time a touchpoint may be and still count
- * @param dedupRetention   how long an eventId is remembered
- * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
- *                         counting one costs no RocksDB write and looking one up no read (21 to 43 bytes each);
- *                         past it they are indexed in RocksDB instead (0: always)
- * @param history          how long a customer's touchpoints are kept: the repeated-contact horizon and how far
- *                         back an NPS response is joined to touchpoints (7 days)
- * @param maxVisits        the most touchpoint visits kept per customer (the oldest go first)
- * @param maxContacts      the most support contacts kept per customer
+ * @param intake            grace and deduplication of touchpoints
+ * @param buckets           how long minute and hour buckets are kept
+ * @param history           how long a customer's touchpoints are kept: the repeated-contact horizon and how far
+ *                          back an NPS response is joined to touchpoints
+ * @param maxVisits         the most touchpoint visits kept per customer (the oldest go first)
+ * @param maxContacts       the most support contacts kept per customer
  * @param customersInMemory how many customers' histories and kept responses each task holds in memory as objects
- *                         (the most recently used), so that they are not read back and written on every event
- * @param minuteRetention  how long minute buckets are kept
- * @param hourRetention    how long hour buckets are kept
- * @param emitInterval     how often (wall-clock time) changed windows are summed and alerts evaluated
- * @param sweepInterval    how often (wall-clock time) histories past their retention are removed
- * @param alerts           when a touchpoint's 1h friction rate is far enough above its 7-day baseline to alert
- *                         (its minimum is in events)
- * @param liftMinResponses the fewest NPS responses in each group (met friction, passed cleanly) for a lift to be
- *                         called significant
- * @param liftZ            the |z| of the two-proportion test at or above which a lift is significant
+ *                          (the most recently used), so that they are not read back and written on every event
+ * @param emitInterval      how often (wall-clock time) changed windows are summed and alerts evaluated
+ * @param sweepInterval     how often (wall-clock time) histories past their retention are removed
+ * @param alerts            when a touchpoint's 1h friction rate is far enough above its 7-day baseline to alert
+ *                          (its minimum is in events)
+ * @param liftMinResponses  the fewest NPS responses in each group (met friction, passed cleanly) for a lift to be
+ *                          called significant
+ * @param liftZ             the |z| of the two-proportion test at or above which a lift is significant
  */
-public record FrictionSettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration history,
-        int maxVisits,
-        int maxContacts, int customersInMemory, Duration minuteRetention, Duration hourRetention, Duration emitInterval,
-        Duration sweepInterval, ShareAlertRule alerts, int liftMinResponses, double liftZ) {
+public record FrictionSettings(EventIntake.Settings intake, RollingWindow.Retention buckets, Duration history,
+        int maxVisits, int maxContacts, int customersInMemory, Duration emitInterval, Duration sweepInterval,
+        ShareAlertRule alerts, int liftMinResponses, double liftZ) {
+    /** The most support contacts kept per customer. */
+    public static final int MAX_CONTACTS = 50;
+    public static final EventIntake.Keys INTAKE = EventIntake.Settings.keys("friction", "touchpoints");
+    public static final RollingWindow.Retention.Keys BUCKETS = RollingWindow.Retention.keys("friction");
+    public static final Setting<Duration> HISTORY = Setting.positiveDuration("friction.history", "P7D",
+            "How long a customer's touchpoints are kept: the repeated-contact horizon, and how far back an NPS "
+                    + "response is joined to touchpoints.");
+    public static final Setting<Integer> MAX_VISITS = Setting.integer("friction.history.max.visits", 200, 1,
+            100_000, "The most touchpoint visits kept per customer; the oldest go first.");
+    public static final Setting<Integer> CUSTOMERS_IN_MEMORY = Setting.integer("friction.customers.in.memory",
+            5_000, 1, 10_000_000, "Per task, the recently seen customers whose histories are held in memory as "
+                    + "objects and written once per commit (about 4 KB each with 25 visits).");
+    public static final Setting<Duration> EMIT_INTERVAL = Setting.positiveDuration("friction.emit.interval", "PT1S",
+            "How often changed friction windows are summed and emitted and friction alerts evaluated.");
+    public static final Setting<Duration> SWEEP_INTERVAL = Setting.positiveDuration("friction.sweep.interval",
+            "PT10M", "How often histories past `friction.history` are removed.");
+    public static final ShareAlertRule.Keys ALERTS = ShareAlertRule.keys("friction.alerts", "friction rate",
+            "min.events", 50);
+    public static final Setting<Integer> LIFT_MIN_RESPONSES = Setting.integer("friction.lift.min.responses", 30, 1,
+            1_000_000, "NPS responses needed in each group (met friction, passed cleanly) for a lift to be "
+                    + "significant.");
+    public static final Setting<Double> LIFT_Z = Setting.number("friction.lift.z", "1.96",
+            "The |z| of the two-proportion test at or above which a detractor lift is significant (above 0).");
+    /** Every friction setting. */
+    public static final List<Setting<?>> SETTINGS = SettingSet.concat(INTAKE.all(), List.of(HISTORY, MAX_VISITS,
+            CUSTOMERS_IN_MEMORY), BUCKETS.all(), List.of(EMIT_INTERVAL, SWEEP_INTERVAL), ALERTS.all(),
+            List.of(LIFT_MIN_RESPONSES, LIFT_Z));
+
     public FrictionSettings {
-        RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
-        SeenEventIds.checkMaxLocated(dedupIdsInMemory);
+        RollingWindow.checkRetention(buckets, intake.grace());
         if (history.isNegative() || history.isZero()) {
             throw new IllegalArgumentException("the history must be positive, not " + history);
         }
@@ -52,27 +79,25 @@ public record FrictionSettings(Duration grace, Duration dedupRetention, int dedu
         }
     }
 
-    /** What the intake needs: grace and deduplication. */
-    public EventIntake.Settings intake() {
-        return new EventIntake.Settings(grace, dedupRetention, dedupIdsInMemory);
+    /** The settings in {@code config}; a bad value fails naming its key. */
+    public static FrictionSettings from(LayeredConfig config) {
+        try {
+            return new FrictionSettings(INTAKE.read(config), BUCKETS.read(config), HISTORY.read(config),
+                    MAX_VISITS.read(config), MAX_CONTACTS, CUSTOMERS_IN_MEMORY.read(config),
+                    EMIT_INTERVAL.read(config), SWEEP_INTERVAL.read(config), ALERTS.read(config),
+                    LIFT_MIN_RESPONSES.read(config), LIFT_Z.read(config));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("friction.*: " + e.getMessage());
+        }
     }
 
-    /**
-     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task) and of history (at most 200
-     * visits and 50 contacts per customer; 5,000 customers in memory per task), minute buckets for 2 days and hour
-     * buckets for 35, emitted every second, swept every 10 minutes; alerts at z 3 (resolving at 1) with at least 50
-     * events in the hour; lifts significant at |z| 1.96 with 30 responses per group.
-     */
+    /** The defaults, with {@code overrides} (by key) over them. */
+    public static FrictionSettings with(Map<String, String> overrides) {
+        return from(LayeredConfig.over(SETTINGS, overrides));
+    }
+
+    /** The defaults. */
     public static FrictionSettings defaults() {
-        return new FrictionSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
-                Duration.ofDays(7), 200, 50, 5_000,
-                Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofMinutes(10),
-                new ShareAlertRule(3.0, 1.0, 50), 30, 1.96);
-    }
-
-    /** These settings with {@code customers} customers in memory per task. */
-    public FrictionSettings withCustomersInMemory(int customers) {
-        return new FrictionSettings(grace, dedupRetention, dedupIdsInMemory, history, maxVisits, maxContacts, customers,
-                minuteRetention, hourRetention, emitInterval, sweepInterval, alerts, liftMinResponses, liftZ);
+        return with(Map.of());
     }
 }

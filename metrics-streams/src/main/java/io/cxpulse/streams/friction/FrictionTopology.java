@@ -80,7 +80,7 @@ public final class FrictionTopology {
         FrictionJoin.addStores(builder);
         for (Bucket bucket : Bucket.values()) {
             builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FrictionWindows.store(bucket),
-                    bucket == Bucket.MINUTE ? settings.minuteRetention() : settings.hourRetention(), bucket.size(),
+                    settings.buckets().of(bucket), bucket.size(),
                     false), Serdes.String(), new FrictionBucketSerde()).withCachingEnabled());
         }
         PendingSums.addStores(builder, PENDING_STORE, new FrictionBucketSerde());

@@ -2,12 +2,15 @@ package io.cxpulse.streams.intake;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.DeadLetterReason;
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
 import io.cxpulse.streams.topic.Decoded;
 import io.cxpulse.streams.topic.EventTimeExtractor;
 import io.cxpulse.streams.topic.Topic;
@@ -80,8 +83,45 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
         }
     }
 
-    /** The intake's settings. */
+    /**
+     * The intake's settings.
+     *
+     * @param grace            how far behind stream time an event may be and still count
+     * @param dedupRetention   how long an eventId is remembered, so that a retry or replay within it counts once
+     * @param dedupIdsInMemory per task, how many remembered eventIds are located in memory ({@link SeenEventIds})
+     */
     public record Settings(Duration grace, Duration dedupRetention, int dedupIdsInMemory) {
+        public Settings {
+            SeenEventIds.checkMaxLocated(dedupIdsInMemory);
+            if (dedupRetention.compareTo(grace) < 0) {
+                throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace "
+                        + "period");
+            }
+        }
+
+        /** The declarations of an intake's settings: {@code <prefix>.grace} and {@code <prefix>.dedup.*}. */
+        public static Keys keys(String prefix, String events) {
+            return new Keys(Setting.duration(prefix + ".grace", "PT1H", "How far behind stream time " + events
+                            + " may be and still count; later ones are dead-lettered as LATE_EVENT."),
+                    Setting.duration(prefix + ".dedup.retention", "P7D", "How long the eventIds of " + events
+                            + " are remembered, so that a retry or replay within it counts once (at least the grace "
+                            + "period)."),
+                    Setting.integer(prefix + ".dedup.ids.in.memory", SeenEventIds.DEFAULT_MAX_LOCATED, 0,
+                            100_000_000, "Per intake task, how many remembered eventIds are located in memory "
+                                    + "(21 to 43 bytes each); past it they are indexed in RocksDB (0: always)."));
+        }
+    }
+
+    /** The declarations of an intake's settings. */
+    public record Keys(Setting<Duration> grace, Setting<Duration> dedupRetention, Setting<Integer> dedupIdsInMemory) {
+        public List<Setting<?>> all() {
+            return List.of(grace, dedupRetention, dedupIdsInMemory);
+        }
+
+        /** The settings in {@code config}. */
+        public Settings read(LayeredConfig config) {
+            return new Settings(grace.read(config), dedupRetention.read(config), dedupIdsInMemory.read(config));
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cxpulse.avro.FrictionSignal;
+import io.cxpulse.common.problem.Answers;
 import io.cxpulse.streams.friction.FrictionBucket;
 import io.cxpulse.streams.friction.FrictionBucketSerde;
 import io.cxpulse.streams.friction.FrictionSettings;
@@ -94,7 +95,7 @@ public final class FrictionQueries {
             Map<String, String> partial = new LinkedHashMap<>();
             sums.forEach((key, sum) -> partial.put(key, Base64.getEncoder().encodeToString(
                     serde.serializer().serialize("", sum))));
-            Problems.json(ctx, 200, Map.of("partial", partial));
+            Answers.json(ctx, 200, Map.of("partial", partial));
             return;
         }
         for (StreamsMetadata instance : streams.streamsMetadataForStore(
@@ -132,7 +133,7 @@ public final class FrictionQueries {
         body.put("windowEnd", Instant.ofEpochMilli(end).toString());
         body.put("by", by);
         body.put("items", items);
-        Problems.json(ctx, 200, body);
+        Answers.json(ctx, 200, body);
     }
 
     private boolean significant(FrictionBucket sum) {

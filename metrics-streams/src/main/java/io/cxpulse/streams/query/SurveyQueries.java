@@ -22,6 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.common.problem.Answers;
+import io.cxpulse.common.problem.Problem;
+import io.cxpulse.common.problem.ProblemType;
 import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyFigures;
 import io.cxpulse.streams.survey.SurveyTopology;
@@ -87,13 +90,12 @@ public final class SurveyQueries {
         app.get("/v1/csat/trend", ctx -> survey(ctx, SurveyMetric.CSAT, true));
         app.get("/v1/ces/trend", ctx -> survey(ctx, SurveyMetric.CES, true));
         app.get("/v1/alerts", this::alerts);
-        app.exception(BadParameter.class, (e, ctx) -> Problems.send(ctx, 400, "bad-parameter",
-                "Bad query parameter", e.getMessage(),
-                List.of(Map.of("field", e.parameter, "message", e.getMessage()))));
+        app.exception(BadParameter.class, (e, ctx) -> Answers.problem(ctx,
+                Problem.of(ProblemType.BAD_PARAMETER, e.parameter, e.getMessage())));
         app.exception(InvalidStateStoreException.class, (e, ctx) -> {
             ctx.header("Retry-After", "2");
-            Problems.send(ctx, 503, "not-ready", "State not queryable yet",
-                    "The state stores are being restored or moved between instances: " + e.getMessage(), List.of());
+            Answers.problem(ctx, Problem.of(ProblemType.NOT_READY,
+                    "The state stores are being restored or moved between instances: " + e.getMessage()));
         });
     }
 
@@ -142,7 +144,7 @@ public final class SurveyQueries {
         long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
         long end = window.end(time);
         if (!trend) {
-            Problems.json(ctx, 200, figures(metric, dimension, window, end,
+            Answers.json(ctx, 200, figures(metric, dimension, window, end,
                     BucketWindows.sum(buckets, key, window, end, ScoreHistogram.empty(metric))));
             return;
         }
@@ -157,7 +159,7 @@ public final class SurveyQueries {
         body.put("window", window.label());
         body.put("dimension", dimension.values());
         body.put("points", series);
-        Problems.json(ctx, 200, body);
+        Answers.json(ctx, 200, body);
     }
 
     /** The figures of one window, under the names of the query API. */
@@ -201,7 +203,7 @@ public final class SurveyQueries {
                 }
             }
         }
-        Problems.json(ctx, 200, Map.of("alerts", open));
+        Answers.json(ctx, 200, Map.of("alerts", open));
     }
 
     private List<Map<String, Object>> localAlerts() {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.DurationFigures;
 import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.common.problem.Answers;
 import io.cxpulse.streams.query.SurveyQueries.BadParameter;
 import io.cxpulse.streams.ticket.TicketBucket;
 import io.cxpulse.streams.ticket.TicketBucketSerde;
@@ -104,7 +105,7 @@ public final class TicketQueries {
         boolean forwarded = ctx.queryParam("forwarded") != null;
         TicketBucket sum = local(slice);
         if (forwarded) {
-            Problems.json(ctx, 200, Map.of("partial", Base64.getEncoder().encodeToString(
+            Answers.json(ctx, 200, Map.of("partial", Base64.getEncoder().encodeToString(
                     serde.serializer().serialize("", sum))));
             return;
         }
@@ -114,7 +115,7 @@ public final class TicketQueries {
                 sum.addAll(remote(instance.hostInfo(), slice));
             }
         }
-        Problems.json(ctx, 200, figures(slice, sum));
+        Answers.json(ctx, 200, figures(slice, sum));
     }
 
     private Slice slice(Context ctx) {

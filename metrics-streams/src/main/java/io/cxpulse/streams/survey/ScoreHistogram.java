@@ -3,6 +3,7 @@ package io.cxpulse.streams.survey;
 import java.util.Arrays;
 
 import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.schemas.contract.ScoreScale;
 import io.cxpulse.streams.window.BucketWindows;
 
 /**
@@ -21,13 +22,13 @@ public final class ScoreHistogram implements BucketWindows.Additive<ScoreHistogr
 
     /** A histogram with no responses. */
     public static ScoreHistogram empty(SurveyMetric metric) {
-        return new ScoreHistogram(metric, new long[Scale.of(metric).size()]);
+        return new ScoreHistogram(metric, new long[ScoreScale.of(metric).size()]);
     }
 
     /** A histogram with these counts, lowest score first; fails unless there is one count per score. */
     public static ScoreHistogram of(SurveyMetric metric, long... counts) {
-        if (counts.length != Scale.of(metric).size()) {
-            throw new IllegalArgumentException(metric + " has " + Scale.of(metric).size() + " scores, not "
+        if (counts.length != ScoreScale.of(metric).size()) {
+            throw new IllegalArgumentException(metric + " has " + ScoreScale.of(metric).size() + " scores, not "
                     + counts.length);
         }
         for (long count : counts) {
@@ -44,7 +45,7 @@ public final class ScoreHistogram implements BucketWindows.Additive<ScoreHistogr
 
     /** Counts one response with {@code score}; fails if the score is off the metric's scale. */
     public ScoreHistogram add(int score) {
-        counts[Scale.of(metric).index(score)]++;
+        counts[ScoreScale.of(metric).index(score)]++;
         return this;
     }
 
@@ -61,7 +62,7 @@ public final class ScoreHistogram implements BucketWindows.Additive<ScoreHistogr
 
     /** Responses that scored {@code score}. */
     public long count(int score) {
-        return counts[Scale.of(metric).index(score)];
+        return counts[ScoreScale.of(metric).index(score)];
     }
 
     /** The counts, lowest score first (a copy). */
@@ -91,7 +92,7 @@ public final class ScoreHistogram implements BucketWindows.Additive<ScoreHistogr
         return new ScoreHistogram(metric, counts.clone());
     }
 
-    /** Every figure of DESIGN.md's definitions for this histogram. */
+    /** Every figure of docs/design.md's definitions for this histogram. */
     public SurveyFigures figures() {
         return SurveyFigures.of(this);
     }
@@ -109,41 +110,5 @@ public final class ScoreHistogram implements BucketWindows.Additive<ScoreHistogr
     @Override
     public String toString() {
         return metric + Arrays.toString(counts);
-    }
-
-    /** A metric's scale of scores. */
-    public record Scale(int min, int max) {
-        private static final Scale NPS = new Scale(0, 10);
-        private static final Scale CSAT = new Scale(1, 5);
-        private static final Scale CES = new Scale(1, 7);
-
-        public static Scale of(SurveyMetric metric) {
-            return switch (metric) {
-                case NPS -> NPS;
-                case CSAT -> CSAT;
-                case CES -> CES;
-                default -> throw new IllegalArgumentException("no scale for metric " + metric);
-            };
-        }
-
-        /** Whether {@code metric} has a scale: every symbol but UNKNOWN. */
-        public static boolean known(SurveyMetric metric) {
-            return metric == SurveyMetric.NPS || metric == SurveyMetric.CSAT || metric == SurveyMetric.CES;
-        }
-
-        public int size() {
-            return max - min + 1;
-        }
-
-        public boolean contains(int score) {
-            return score >= min && score <= max;
-        }
-
-        int index(int score) {
-            if (!contains(score)) {
-                throw new IllegalArgumentException("score " + score + " is outside " + min + "-" + max);
-            }
-            return score - min;
-        }
     }
 }

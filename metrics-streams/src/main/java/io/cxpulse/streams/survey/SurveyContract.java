@@ -1,8 +1,8 @@
 package io.cxpulse.streams.survey;
 
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.schemas.contract.ScoreScale;
 import io.cxpulse.streams.intake.EventContract;
-import io.cxpulse.streams.survey.ScoreHistogram.Scale;
 
 /**
  * The rules of the event contract that a decodable survey response can still break, when its producer bypassed
@@ -19,10 +19,10 @@ final class SurveyContract {
         if (common != null) {
             return common;
         }
-        if (response.getMetric() == null || !Scale.known(response.getMetric())) {
+        if (response.getMetric() == null || !ScoreScale.known(response.getMetric())) {
             return "metric " + response.getMetric() + " is not NPS, CSAT or CES";
         }
-        Scale scale = Scale.of(response.getMetric());
+        ScoreScale scale = ScoreScale.of(response.getMetric());
         if (!scale.contains(response.getScore())) {
             return "score " + response.getScore() + " is outside " + scale.min() + "-" + scale.max() + " for "
                     + response.getMetric();

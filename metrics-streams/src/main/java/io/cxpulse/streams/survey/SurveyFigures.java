@@ -3,7 +3,7 @@ package io.cxpulse.streams.survey;
 import io.cxpulse.avro.SurveyMetric;
 
 /**
- * The figures of one histogram, as DESIGN.md defines them. Figures of another metric, and ratios of an empty
+ * The figures of one histogram, as docs/design.md defines them. Figures of another metric, and ratios of an empty
  * histogram, are null.
  *
  * @param responses     n

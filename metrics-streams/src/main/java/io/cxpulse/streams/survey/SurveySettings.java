@@ -1,48 +1,63 @@
 package io.cxpulse.streams.survey;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
+import io.cxpulse.common.SettingSet;
 import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.intake.EventIntake;
-import io.cxpulse.streams.intake.SeenEventIds;
 import io.cxpulse.streams.window.RollingWindow;
 
+import org.apache.kafka.common.config.ConfigException;
+
 /**
- * How the survey topology keeps and emits its aggregates.
+ * How the survey topology keeps and emits its aggregates; the settings are declared below ({@link #SETTINGS}).
  *
- * @param grace            how far behind stream time an event may be and still count; later ones are
- *                         dead-lettered as late
- * @param dedupRetention   how long an eventId is remembered, so a retry or replay within it counts once
- * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
- *                         counting one costs no RocksDB write and looking one up no read (21 to 43 bytes each);
- *                         past it they are indexed in RocksDB instead (0: always)
- * @param minuteRetention  how long minute buckets are kept (1h windows, and queries at past times)
- * @param hourRetention    how long hour buckets are kept (24h and 7d windows, trends)
- * @param combineInterval  how often the sums of new responses per key and minute cross to the tasks that own
- *                         the keys (wall-clock time)
- * @param emitInterval     how often changed aggregates are emitted and alerts evaluated (wall-clock time)
- * @param alerts           the detractor alert rule
+ * @param intake          grace and deduplication of survey responses
+ * @param buckets         how long minute and hour buckets are kept
+ * @param combineInterval how often the sums of new responses per key and minute cross to the tasks that own the
+ *                        keys (wall-clock time)
+ * @param emitInterval    how often changed aggregates are emitted and alerts evaluated (wall-clock time)
+ * @param alerts          the detractor alert rule
  */
-public record SurveySettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration minuteRetention,
-        Duration hourRetention, Duration combineInterval, Duration emitInterval, ShareAlertRule alerts) {
+public record SurveySettings(EventIntake.Settings intake, RollingWindow.Retention buckets, Duration combineInterval,
+        Duration emitInterval, ShareAlertRule alerts) {
+    public static final EventIntake.Keys INTAKE = EventIntake.Settings.keys("survey", "survey responses");
+    public static final RollingWindow.Retention.Keys BUCKETS = RollingWindow.Retention.keys("survey");
+    public static final Setting<Duration> COMBINE_INTERVAL = Setting.positiveDuration("survey.combine.interval",
+            "PT0.1S", "How often the sums of new responses cross to the tasks that own their dimension keys.");
+    public static final Setting<Duration> EMIT_INTERVAL = Setting.positiveDuration("survey.emit.interval", "PT1S",
+            "How often changed survey aggregates are emitted and detractor alerts evaluated.");
+    public static final ShareAlertRule.Keys ALERTS = ShareAlertRule.keys("alerts", "detractor share",
+            "min.responses", SurveyFigures.THIN_SAMPLE);
+    /** Every survey setting. */
+    public static final List<Setting<?>> SETTINGS = SettingSet.concat(INTAKE.all(), BUCKETS.all(),
+            List.of(COMBINE_INTERVAL, EMIT_INTERVAL), ALERTS.all());
+
     public SurveySettings {
-        RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
-        SeenEventIds.checkMaxLocated(dedupIdsInMemory);
+        RollingWindow.checkRetention(buckets, intake.grace());
     }
 
-    /** What the intake needs: grace and deduplication. */
-    public EventIntake.Settings intake() {
-        return new EventIntake.Settings(grace, dedupRetention, dedupIdsInMemory);
+    /** The settings in {@code config}; a bad value fails naming its key. */
+    public static SurveySettings from(LayeredConfig config) {
+        try {
+            return new SurveySettings(INTAKE.read(config), BUCKETS.read(config), COMBINE_INTERVAL.read(config),
+                    EMIT_INTERVAL.read(config), ALERTS.read(config));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("survey.*: " + e.getMessage());
+        }
     }
 
-    /**
-     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task), minute buckets for 2 days, hour
-     * buckets for 35, sums sent on every 100 ms, aggregates emitted every second.
-     */
+    /** The defaults, with {@code overrides} (by key) over them. */
+    public static SurveySettings with(Map<String, String> overrides) {
+        return from(LayeredConfig.over(SETTINGS, overrides));
+    }
+
+    /** The defaults. */
     public static SurveySettings defaults() {
-        return new SurveySettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
-                Duration.ofDays(2), Duration.ofDays(35),
-                Duration.ofMillis(100), Duration.ofSeconds(1),
-                new ShareAlertRule(3.0, 1.0, SurveyFigures.THIN_SAMPLE));
+        return with(Map.of());
     }
 }

@@ -51,11 +51,11 @@ public final class SurveyTopology {
         // buckets are cached: a bucket updated many times between commits is written to RocksDB and its changelog
         // once per commit
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
-                RollingWindow.Bucket.MINUTE.store(), settings.minuteRetention(),
+                RollingWindow.Bucket.MINUTE.store(), settings.buckets().minute(),
                 RollingWindow.Bucket.MINUTE.size(), false), Serdes.String(), new ScoreHistogramSerde())
                 .withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(
-                RollingWindow.Bucket.HOUR.store(), settings.hourRetention(), RollingWindow.Bucket.HOUR.size(),
+                RollingWindow.Bucket.HOUR.store(), settings.buckets().hour(), RollingWindow.Bucket.HOUR.size(),
                 false), Serdes.String(), new ScoreHistogramSerde()).withCachingEnabled());
         PendingSums.addStores(builder, SurveyCombiner.PENDING_STORE, new ScoreHistogramSerde());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),

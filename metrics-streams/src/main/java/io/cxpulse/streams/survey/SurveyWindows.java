@@ -16,6 +16,7 @@ import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyMetric;
+import io.cxpulse.schemas.contract.ScoreScale;
 import io.cxpulse.streams.alert.ShareAlertRule.Evaluation;
 import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.Dimension;
@@ -208,7 +209,7 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         return SurveyAggregate.newBuilder().setMetric(keyed.metric())
                 .setDimension(new HashMap<>(keyed.dimension().values())).setWindow(window.label())
                 .setWindowStart(Instant.ofEpochMilli(end - window.length().toMillis()))
-                .setWindowEnd(Instant.ofEpochMilli(end)).setMinScore(ScoreHistogram.Scale.of(keyed.metric()).min())
+                .setWindowEnd(Instant.ofEpochMilli(end)).setMinScore(ScoreScale.of(keyed.metric()).min())
                 .setCounts(counts).setResponses(figures.responses()).setThinSample(figures.thinSample())
                 .setPromoters(figures.promoters()).setPassives(figures.passives())
                 .setDetractors(figures.detractors()).setNps(figures.nps()).setMarginOfError(figures.marginOfError())

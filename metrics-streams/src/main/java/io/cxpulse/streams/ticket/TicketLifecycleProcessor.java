@@ -147,7 +147,7 @@ final class TicketLifecycleProcessor
     }
 
     private long dueOf(TicketLifecycle ticket) {
-        long due = ticket.nextDue(settings.grace(), settings.targets());
+        long due = ticket.nextDue(settings.intake().grace(), settings.targets());
         Instant last = ticket.lastEventAt();
         return last == null ? due : Math.min(due, last.toEpochMilli() + settings.ticketRetention().toMillis());
     }
@@ -158,7 +158,7 @@ final class TicketLifecycleProcessor
 
     private void settle(String ticketId, TicketLifecycle ticket, Snapshot before, long streamTime) {
         if (streamTime >= 0) {
-            Settlement settlement = ticket.settle(Instant.ofEpochMilli(streamTime), settings.grace(),
+            Settlement settlement = ticket.settle(Instant.ofEpochMilli(streamTime), settings.intake().grace(),
                     settings.targets());
             deadLetter(ticketId, settlement.refused());
             for (Settled settled : settlement.settled()) {
@@ -177,7 +177,7 @@ final class TicketLifecycleProcessor
         }
         Instant last = ticket.lastEventAt();
         boolean expired = last != null && streamTime >= last.toEpochMilli() + settings.ticketRetention().toMillis()
-                && ticket.nextDue(settings.grace(), settings.targets()) == Long.MAX_VALUE;
+                && ticket.nextDue(settings.intake().grace(), settings.targets()) == Long.MAX_VALUE;
         boolean gone = ticket.isEmpty() || expired;
         Snapshot after = gone ? Snapshot.NONE : snapshot(ticket);
         if (before.due() != after.due()) {

@@ -1,42 +1,61 @@
 package io.cxpulse.streams.ticket;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
+import io.cxpulse.common.SettingSet;
 import io.cxpulse.streams.intake.EventIntake;
-import io.cxpulse.streams.intake.SeenEventIds;
 import io.cxpulse.streams.window.RollingWindow;
 
+import org.apache.kafka.common.config.ConfigException;
+
 /**
- * How the ticket topology keeps its state and aggregates.
+ * How the ticket topology keeps its state and aggregates; the settings are declared below ({@link #SETTINGS}).
  *
- * @param grace            how far behind stream time an event may be and still count; a duration is final (and
- *                         reported) once stream time minus grace has passed the event that completes it
- * @param dedupRetention   how long an eventId is remembered
- * @param dedupIdsInMemory per intake task, how many of the remembered eventIds may be located in memory, so that
- *                         counting one costs no RocksDB write and looking one up no read (21 to 43 bytes each);
- *                         past it they are indexed in RocksDB instead (0: always)
- * @param ticketRetention  how long a ticket's state is kept after its latest event; an event on a ticket forgotten
- *                         by then is one on an unknown ticket
- * @param minuteRetention  how long minute buckets of durations are kept (1h windows)
- * @param hourRetention    how long hour buckets are kept (24h and 7d windows)
- * @param settleInterval   how often (wall-clock time) tickets whose durations or deadlines fell due are settled
- * @param emitInterval     how often (wall-clock time) changed windows are summed for metrics and aggregates
- * @param targets          first-response targets by priority; a priority without one has no target
+ * @param intake          grace and deduplication of ticket events; a duration is final (and reported) once stream
+ *                        time minus grace has passed the event that completes it
+ * @param buckets         how long minute and hour buckets of durations are kept
+ * @param ticketRetention how long a ticket's state is kept after its latest event; an event on a ticket forgotten by
+ *                        then is one on an unknown ticket
+ * @param settleInterval  how often (wall-clock time) tickets whose durations or deadlines fell due are settled
+ * @param emitInterval    how often (wall-clock time) changed windows are summed for metrics and aggregates
+ * @param targets         first-response targets by priority; a priority without one has no target
  */
-public record TicketSettings(Duration grace, Duration dedupRetention, int dedupIdsInMemory, Duration ticketRetention,
-        Duration minuteRetention, Duration hourRetention, Duration settleInterval, Duration emitInterval,
-        Map<TicketPriority, Duration> targets) {
+public record TicketSettings(EventIntake.Settings intake, RollingWindow.Retention buckets, Duration ticketRetention,
+        Duration settleInterval, Duration emitInterval, Map<TicketPriority, Duration> targets) {
+    public static final EventIntake.Keys INTAKE = EventIntake.Settings.keys("ticket", "ticket events");
+    public static final RollingWindow.Retention.Keys BUCKETS = RollingWindow.Retention.keys("ticket");
+    public static final Setting<Duration> RETENTION = Setting.duration("ticket.retention", "P35D",
+            "How long a ticket's state is kept after its latest event (longer than the grace period plus the "
+                    + "longest first-response target).");
+    public static final Setting<Duration> SETTLE_INTERVAL = Setting.positiveDuration("ticket.settle.interval", "PT1S",
+            "How often tickets whose durations became final or whose first-response target passed are settled.");
+    public static final Setting<Duration> EMIT_INTERVAL = Setting.positiveDuration("ticket.emit.interval", "PT1S",
+            "How often changed duration windows are summed and emitted.");
+    /** The first-response target of each priority. */
+    public static final Map<TicketPriority, Setting<Optional<Duration>>> TARGETS = targets(Map.of(
+            TicketPriority.URGENT, "PT15M", TicketPriority.HIGH, "PT1H", TicketPriority.NORMAL, "PT4H",
+            TicketPriority.LOW, "PT24H"));
+    /** Every ticket setting. */
+    public static final List<Setting<?>> SETTINGS = SettingSet.concat(INTAKE.all(), BUCKETS.all(),
+            List.of(RETENTION, SETTLE_INTERVAL, EMIT_INTERVAL), new ArrayList<>(TARGETS.values()));
+
     public TicketSettings {
         targets = Map.copyOf(targets);
-        RollingWindow.checkRetention(minuteRetention, hourRetention, dedupRetention, grace);
-        SeenEventIds.checkMaxLocated(dedupIdsInMemory);
+        RollingWindow.checkRetention(buckets, intake.grace());
         Duration longestTarget = targets.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
-        if (ticketRetention.compareTo(grace.plus(longestTarget)) <= 0) {
+        if (ticketRetention.compareTo(intake.grace().plus(longestTarget)) <= 0) {
             throw new IllegalArgumentException("ticket state must be kept longer than the grace period plus the "
-                    + "longest first-response target (" + grace.plus(longestTarget) + "), not " + ticketRetention);
+                    + "longest first-response target (" + intake.grace().plus(longestTarget) + "), not "
+                    + ticketRetention);
         }
         targets.forEach((priority, target) -> {
             if (target.isNegative() || target.isZero()) {
@@ -46,29 +65,38 @@ public record TicketSettings(Duration grace, Duration dedupRetention, int dedupI
         });
     }
 
-    /** What the intake needs: grace and deduplication. */
-    public EventIntake.Settings intake() {
-        return new EventIntake.Settings(grace, dedupRetention, dedupIdsInMemory);
-    }
-
-    /** The default first-response targets: URGENT 15 min, HIGH 1 h, NORMAL 4 h, LOW 24 h. */
-    public static Map<TicketPriority, Duration> defaultTargets() {
-        Map<TicketPriority, Duration> targets = new EnumMap<>(TicketPriority.class);
-        targets.put(TicketPriority.URGENT, Duration.ofMinutes(15));
-        targets.put(TicketPriority.HIGH, Duration.ofHours(1));
-        targets.put(TicketPriority.NORMAL, Duration.ofHours(4));
-        targets.put(TicketPriority.LOW, Duration.ofHours(24));
+    private static Map<TicketPriority, Setting<Optional<Duration>>> targets(Map<TicketPriority, String> defaults) {
+        Map<TicketPriority, Setting<Optional<Duration>>> targets = new EnumMap<>(TicketPriority.class);
+        for (TicketPriority priority : List.of(TicketPriority.URGENT, TicketPriority.HIGH, TicketPriority.NORMAL,
+                TicketPriority.LOW)) {
+            targets.put(priority, Setting.positiveDurationOrNone("ticket.target."
+                    + priority.name().toLowerCase(Locale.ROOT), defaults.get(priority), "The first-response target of "
+                    + priority + " tickets: one with no reply, resolution or close by then is a breach (none: no "
+                    + "target)."));
+        }
         return targets;
     }
 
-    /**
-     * The defaults: 1h grace, 7 days of deduplication (250,000 ids in memory per task), ticket state for 35 days after
-     * its last event, minute buckets for 2 days and hour buckets for 35, settled every second, emitted every second,
-     * the default targets.
-     */
+    /** The settings in {@code config}; a bad value fails naming its key. */
+    public static TicketSettings from(LayeredConfig config) {
+        Map<TicketPriority, Duration> targets = new EnumMap<>(TicketPriority.class);
+        TARGETS.forEach((priority, setting) -> setting.read(config).ifPresent(target -> targets.put(priority,
+                target)));
+        try {
+            return new TicketSettings(INTAKE.read(config), BUCKETS.read(config), RETENTION.read(config),
+                    SETTLE_INTERVAL.read(config), EMIT_INTERVAL.read(config), targets);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ticket.*: " + e.getMessage());
+        }
+    }
+
+    /** The defaults, with {@code overrides} (by key) over them. */
+    public static TicketSettings with(Map<String, String> overrides) {
+        return from(LayeredConfig.over(SETTINGS, overrides));
+    }
+
+    /** The defaults. */
     public static TicketSettings defaults() {
-        return new TicketSettings(Duration.ofHours(1), Duration.ofDays(7), SeenEventIds.DEFAULT_MAX_LOCATED,
-                Duration.ofDays(35), Duration.ofDays(2),
-                Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1), defaultTargets());
+        return with(Map.of());
     }
 }

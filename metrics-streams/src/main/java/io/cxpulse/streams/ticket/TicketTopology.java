@@ -58,10 +58,10 @@ public final class TicketTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
                 TicketLifecycleProcessor.AWAITING_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TicketWindows.store(
-                Bucket.MINUTE), settings.minuteRetention(), Bucket.MINUTE.size(), false), Serdes.String(),
+                Bucket.MINUTE), settings.buckets().minute(), Bucket.MINUTE.size(), false), Serdes.String(),
                 new TicketBucketSerde()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TicketWindows.store(
-                Bucket.HOUR), settings.hourRetention(), Bucket.HOUR.size(), false), Serdes.String(),
+                Bucket.HOUR), settings.buckets().hour(), Bucket.HOUR.size(), false), Serdes.String(),
                 new TicketBucketSerde()).withCachingEnabled());
 
         KStream<String, Fresh<TicketEvent>> fresh = EventIntake.addTo(builder, topics.ticketEvents(), INTAKE,

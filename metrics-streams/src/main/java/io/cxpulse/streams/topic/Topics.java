@@ -11,6 +11,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketAggregate;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroDeserializer;
 import io.cxpulse.schemas.serde.SpecificAvroSerde;
@@ -35,15 +36,6 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
         Topic<String, TicketAggregate> ticketAggregates, Topic<String, Decoded<TouchpointEvent>> touchpoints,
         Topic<String, FrictionAggregate> frictionAggregates, Topic<String, CxAlert> alerts,
         Topic<String, DeadLetter> deadLetters) {
-    public static final String SURVEY_RESPONSES = "cx.survey-responses.v1";
-    public static final String SURVEY_AGGREGATES = "cx.survey-aggregates.v1";
-    public static final String TICKET_EVENTS = "cx.ticket-events.v1";
-    public static final String TICKET_AGGREGATES = "cx.ticket-aggregates.v1";
-    public static final String TOUCHPOINTS = "cx.touchpoints.v1";
-    public static final String FRICTION_AGGREGATES = "cx.friction-aggregates.v1";
-    public static final String ALERTS = "cx.alerts.v1";
-    public static final String DEAD_LETTERS = "cx.dead-letter.v1";
-
     /**
      * The topics under their default names, with Avro serdes that share {@code registry} and read {@code serde}
      * (the registry settings under Confluent's names, such as {@code auto.register.schemas}).
@@ -52,29 +44,29 @@ public record Topics(Topic<String, Decoded<SurveyResponse>> surveyResponses,
         return create(registry, serde, Map.of());
     }
 
-    /**
-     * The topics, named by {@code names} where it has a name (keys survey-responses, survey-aggregates,
-     * ticket-events, ticket-aggregates, touchpoints, friction-aggregates, alerts, dead-letter) and by default
-     * otherwise.
-     */
+    /** The topics, named by {@code names} where it has a name (by {@link CxTopic#id()}) and by default otherwise. */
     public static Topics create(SchemaRegistryClient registry, Map<String, ?> serde, Map<String, String> names) {
         return new Topics(
-                new Topic<>(names.getOrDefault("survey-responses", SURVEY_RESPONSES), Serdes.String(),
+                new Topic<>(name(names, CxTopic.SURVEY_RESPONSES), Serdes.String(),
                         decoding(SurveyResponse.class, registry, serde)),
-                new Topic<>(names.getOrDefault("survey-aggregates", SURVEY_AGGREGATES), Serdes.String(),
+                new Topic<>(name(names, CxTopic.SURVEY_AGGREGATES), Serdes.String(),
                         avro(SurveyAggregate.class, registry, serde)),
-                new Topic<>(names.getOrDefault("ticket-events", TICKET_EVENTS), Serdes.String(),
+                new Topic<>(name(names, CxTopic.TICKET_EVENTS), Serdes.String(),
                         decoding(TicketEvent.class, registry, serde)),
-                new Topic<>(names.getOrDefault("ticket-aggregates", TICKET_AGGREGATES), Serdes.String(),
+                new Topic<>(name(names, CxTopic.TICKET_AGGREGATES), Serdes.String(),
                         avro(TicketAggregate.class, registry, serde)),
-                new Topic<>(names.getOrDefault("touchpoints", TOUCHPOINTS), Serdes.String(),
+                new Topic<>(name(names, CxTopic.TOUCHPOINTS), Serdes.String(),
                         decoding(TouchpointEvent.class, registry, serde)),
-                new Topic<>(names.getOrDefault("friction-aggregates", FRICTION_AGGREGATES), Serdes.String(),
+                new Topic<>(name(names, CxTopic.FRICTION_AGGREGATES), Serdes.String(),
                         avro(FrictionAggregate.class, registry, serde)),
-                new Topic<>(names.getOrDefault("alerts", ALERTS), Serdes.String(),
+                new Topic<>(name(names, CxTopic.ALERTS), Serdes.String(),
                         avro(CxAlert.class, registry, serde)),
-                new Topic<>(names.getOrDefault("dead-letter", DEAD_LETTERS), Serdes.String(),
+                new Topic<>(name(names, CxTopic.DEAD_LETTER), Serdes.String(),
                         avro(DeadLetter.class, registry, serde)));
+    }
+
+    private static String name(Map<String, String> names, CxTopic topic) {
+        return names.getOrDefault(topic.id(), topic.defaultName());
     }
 
     private static <T extends SpecificRecord> DecodingSerde<T> decoding(Class<T> type,

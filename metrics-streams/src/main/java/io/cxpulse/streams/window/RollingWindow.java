@@ -1,7 +1,11 @@
 package io.cxpulse.streams.window;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+
+import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Setting;
 
 
 /**
@@ -71,8 +75,9 @@ public enum RollingWindow {
      *
      * @throws IllegalArgumentException naming what is too short
      */
-    public static void checkRetention(Duration minuteRetention, Duration hourRetention, Duration dedupRetention,
-            Duration grace) {
+    public static void checkRetention(Retention retention, Duration grace) {
+        Duration minuteRetention = retention.minute();
+        Duration hourRetention = retention.hour();
         Duration hourWindow = HOUR_1.length();
         if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
             throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period ("
@@ -83,8 +88,37 @@ public enum RollingWindow {
             throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period ("
                     + longest.plus(grace) + "), not " + hourRetention);
         }
-        if (dedupRetention.compareTo(grace) < 0) {
-            throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace period");
+    }
+
+    /**
+     * How long a key's buckets are kept.
+     *
+     * @param minute how long minute buckets are kept (1h windows, and queries at past times)
+     * @param hour   how long hour buckets are kept (24h and 7d windows, trends)
+     */
+    public record Retention(Duration minute, Duration hour) {
+        /** How long {@code bucket}'s buckets are kept. */
+        public Duration of(Bucket bucket) {
+            return bucket == Bucket.MINUTE ? minute : hour;
+        }
+
+        /** The declarations of a feature's bucket retentions: {@code <prefix>.minute.retention} and hour. */
+        public static Keys keys(String prefix) {
+            return new Keys(Setting.duration(prefix + ".minute.retention", "P2D",
+                    "How long minute buckets are kept (at least 1h plus the grace period)."),
+                    Setting.duration(prefix + ".hour.retention", "P35D",
+                            "How long hour buckets are kept (at least 7d plus 1h plus the grace period)."));
+        }
+
+        /** The declarations of the retentions. */
+        public record Keys(Setting<Duration> minute, Setting<Duration> hour) {
+            public List<Setting<?>> all() {
+                return List.of(minute, hour);
+            }
+
+            public Retention read(LayeredConfig config) {
+                return new Retention(minute.read(config), hour.read(config));
+            }
         }
     }
 

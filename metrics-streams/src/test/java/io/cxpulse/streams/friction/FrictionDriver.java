@@ -20,6 +20,7 @@ import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.TestDrivers;
@@ -71,17 +72,17 @@ final class FrictionDriver implements AutoCloseable {
                 TicketTopology.build(builder, topics, TicketSettings.defaults(), TicketObserver.NONE));
         drivers = new TestDrivers(builder.build(), "friction-topology-test", Instant.parse("2026-11-20T00:00:00Z"));
         driver = drivers.driver();
-        touchpoints = driver.createInputTopic(Topics.TOUCHPOINTS, new StringSerializer(),
+        touchpoints = driver.createInputTopic(CxTopic.TOUCHPOINTS.defaultName(), new StringSerializer(),
                 new AvroSerializer<>(registry, serde, false));
-        responses = driver.createInputTopic(Topics.SURVEY_RESPONSES, new StringSerializer(),
+        responses = driver.createInputTopic(CxTopic.SURVEY_RESPONSES.defaultName(), new StringSerializer(),
                 new AvroSerializer<>(registry, serde, false));
-        tickets = driver.createInputTopic(Topics.TICKET_EVENTS, new StringSerializer(),
+        tickets = driver.createInputTopic(CxTopic.TICKET_EVENTS.defaultName(), new StringSerializer(),
                 new AvroSerializer<>(registry, serde, false));
-        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+        alerts = driver.createOutputTopic(CxTopic.ALERTS.defaultName(), new StringDeserializer(),
                 topics.alerts().valueSerde().deserializer());
-        aggregates = driver.createOutputTopic(Topics.FRICTION_AGGREGATES, new StringDeserializer(),
+        aggregates = driver.createOutputTopic(CxTopic.FRICTION_AGGREGATES.defaultName(), new StringDeserializer(),
                 topics.frictionAggregates().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+        deadLetters = driver.createOutputTopic(CxTopic.DEAD_LETTER.defaultName(), new StringDeserializer(),
                 topics.deadLetters().valueSerde().deserializer());
     }
 

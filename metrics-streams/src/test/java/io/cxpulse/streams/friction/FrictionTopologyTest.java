@@ -24,7 +24,6 @@ import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
-import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.window.RollingWindow;
 
@@ -203,13 +202,8 @@ class FrictionTopologyTest {
     @ParameterizedTest(name = "{0} customers in memory")
     @ValueSource(ints = {1, 5_000})
     void shouldGiveTheDetractorLiftOfAConstructedDataSet(int customersInMemory, LocalPlatform platform) {
-        FrictionSettings defaults = FrictionSettings.defaults();
-        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
-                defaults.dedupIdsInMemory(),
-                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
-                defaults.minuteRetention(),
-                defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(), defaults.alerts(), 10,
-                1.96).withCustomersInMemory(customersInMemory);
+        FrictionSettings settings = FrictionSettings.with(Map.of("friction.lift.min.responses", "10",
+                "friction.customers.in.memory", Integer.toString(customersInMemory)));
         try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
             for (int i = 0; i < 20; i++) {
                 boolean met = i < 10;
@@ -268,7 +262,8 @@ class FrictionTopologyTest {
         List<List<Long>> counts = new ArrayList<>();
         for (boolean responsesFirst : new boolean[] {false, true}) {
             try (FrictionDriver friction = new FrictionDriver(platform,
-                    FrictionSettings.defaults().withCustomersInMemory(customersInMemory))) {
+                    FrictionSettings.with(Map.of("friction.customers.in.memory",
+                            Integer.toString(customersInMemory))))) {
                 friction.send(touch("c-4", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:05")).build());
                 friction.nps("c-4", 9, at("10:30"));
                 if (responsesFirst) {
@@ -290,13 +285,7 @@ class FrictionTopologyTest {
 
     @Test
     void shouldAlertWhenATouchpointsFrictionRateRisesAboveItsSevenDayBaseline(LocalPlatform platform) {
-        FrictionSettings defaults = FrictionSettings.defaults();
-        FrictionSettings settings = new FrictionSettings(defaults.grace(), defaults.dedupRetention(),
-                defaults.dedupIdsInMemory(),
-                defaults.history(), defaults.maxVisits(), defaults.maxContacts(), defaults.customersInMemory(),
-                defaults.minuteRetention(),
-                defaults.hourRetention(), defaults.emitInterval(), defaults.sweepInterval(),
-                new ShareAlertRule(3.0, 1.0, 20), 30, 1.96);
+        FrictionSettings settings = FrictionSettings.with(Map.of("friction.alerts.min.events", "20"));
         try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
             // the baseline: 100 events at 07:00-07:59 (the day before the alert hour is in the 7 days), 5 with friction
             for (int i = 0; i < 100; i++) {

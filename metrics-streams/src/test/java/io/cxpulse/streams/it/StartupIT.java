@@ -90,7 +90,7 @@ class StartupIT {
                 assertThat(answer.headers().firstValue("Content-Type")).as(query).get().asString()
                         .startsWith("application/problem+json");
                 assertThat(Pipeline.JSON.readTree(answer.body()).path("type").asText()).as(query)
-                        .endsWith("/not-ready");
+                        .isEqualTo("/problems/not_ready");
             }
             HttpResponse<String> metrics = get(url + "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);

@@ -21,6 +21,7 @@ import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.topic.Topics;
@@ -70,13 +71,14 @@ final class SurveyDriver implements AutoCloseable {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(builder.build(), properties, T0);
         AvroSerializer<SurveyResponse> values = new AvroSerializer<>(registry, serde, false);
-        responses = driver.createInputTopic(Topics.SURVEY_RESPONSES, new StringSerializer(), values);
-        raw = driver.createInputTopic(Topics.SURVEY_RESPONSES, new StringSerializer(), new ByteArraySerializer());
-        aggregates = driver.createOutputTopic(Topics.SURVEY_AGGREGATES, new StringDeserializer(),
+        responses = driver.createInputTopic(CxTopic.SURVEY_RESPONSES.defaultName(), new StringSerializer(), values);
+        raw = driver.createInputTopic(CxTopic.SURVEY_RESPONSES.defaultName(), new StringSerializer(),
+                new ByteArraySerializer());
+        aggregates = driver.createOutputTopic(CxTopic.SURVEY_AGGREGATES.defaultName(), new StringDeserializer(),
                 topics.surveyAggregates().valueSerde().deserializer());
-        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+        alerts = driver.createOutputTopic(CxTopic.ALERTS.defaultName(), new StringDeserializer(),
                 topics.alerts().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+        deadLetters = driver.createOutputTopic(CxTopic.DEAD_LETTER.defaultName(), new StringDeserializer(),
                 topics.deadLetters().valueSerde().deserializer());
     }
 

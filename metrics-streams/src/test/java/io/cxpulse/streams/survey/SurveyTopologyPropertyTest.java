@@ -19,8 +19,9 @@ import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.schemas.contract.CxTopic;
+import io.cxpulse.schemas.contract.ScoreScale;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
-import io.cxpulse.streams.topic.Topics;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -59,7 +60,7 @@ class SurveyTopologyPropertyTest {
                 Arbitraries.integers().between(0, 10), Arbitraries.longs().between(0, 50 * 60),
                 Arbitraries.of(SEGMENTS), Arbitraries.of(Channel.WEB, Channel.PHONE, Channel.CHAT))
                 .as((metric, score, second, segment, channel) -> {
-                    ScoreHistogram.Scale scale = ScoreHistogram.Scale.of(metric);
+                    ScoreScale scale = ScoreScale.of(metric);
                     int onScale = scale.min() + score % scale.size();
                     return SurveyDriver.response(metric, onScale, SurveyDriver.T0.plusSeconds(second))
                             .setSegment(segment).setChannel(channel).build();
@@ -102,7 +103,7 @@ class SurveyTopologyPropertyTest {
         // a valid Confluent header with the survey schema's id, then garbage: exercises the Avro decoder itself
         Arbitrary<byte[]> framed = random.map(body -> {
             int id = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl())
-                    .register(Topics.SURVEY_RESPONSES + "-value", SurveyResponse.getClassSchema());
+                    .register(CxTopic.SURVEY_RESPONSES.defaultName() + "-value", SurveyResponse.getClassSchema());
             return java.nio.ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
         });
         return Arbitraries.oneOf(random, framed);
@@ -138,7 +139,7 @@ class SurveyTopologyPropertyTest {
         Duration spread = Duration.between(inTimeOrder(responses).get(0).getOccurredAt(),
                 inTimeOrder(responses).get(responses.size() - 1).getOccurredAt());
 
-        assertThat(spread).isLessThan(SurveySettings.defaults().grace());
+        assertThat(spread).isLessThan(SurveySettings.defaults().intake().grace());
         assertThat(run(withRetries)).isEqualTo(run(responses));
     }
 }

@@ -61,7 +61,7 @@ class SurveyWindowsReinitTest {
         }, SurveyWindows.NAME);
         for (Bucket bucket : Bucket.values()) {
             topology.addStateStore(Stores.windowStoreBuilder(Stores.inMemoryWindowStore(bucket.store(),
-                    bucket == Bucket.MINUTE ? settings.minuteRetention() : settings.hourRetention(), bucket.size(),
+                    settings.buckets().of(bucket), bucket.size(),
                     false), Serdes.String(), new ScoreHistogramSerde()), SurveyWindows.NAME);
         }
         // no alert opens on three responses, so the alert store's values are never read

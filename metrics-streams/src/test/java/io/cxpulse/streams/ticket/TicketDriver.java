@@ -19,6 +19,7 @@ import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.TestDrivers;
@@ -62,12 +63,12 @@ final class TicketDriver implements AutoCloseable {
         drivers = new TestDrivers(builder.build(), "ticket-topology-test", DAY);
         driver = drivers.driver();
         values = new AvroSerializer<>(registry, serde, false);
-        events = driver.createInputTopic(Topics.TICKET_EVENTS, new StringSerializer(), values);
-        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+        events = driver.createInputTopic(CxTopic.TICKET_EVENTS.defaultName(), new StringSerializer(), values);
+        alerts = driver.createOutputTopic(CxTopic.ALERTS.defaultName(), new StringDeserializer(),
                 topics.alerts().valueSerde().deserializer());
-        aggregates = driver.createOutputTopic(Topics.TICKET_AGGREGATES, new StringDeserializer(),
+        aggregates = driver.createOutputTopic(CxTopic.TICKET_AGGREGATES.defaultName(), new StringDeserializer(),
                 topics.ticketAggregates().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+        deadLetters = driver.createOutputTopic(CxTopic.DEAD_LETTER.defaultName(), new StringDeserializer(),
                 topics.deadLetters().valueSerde().deserializer());
     }
 
@@ -101,7 +102,7 @@ final class TicketDriver implements AutoCloseable {
 
     /** The bytes a ticket event has on the topic. */
     byte[] bytes(TicketEvent event) {
-        return values.serialize(Topics.TICKET_EVENTS, event);
+        return values.serialize(CxTopic.TICKET_EVENTS.defaultName(), event);
     }
 
     /**

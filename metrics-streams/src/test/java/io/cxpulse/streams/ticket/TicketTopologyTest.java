@@ -26,8 +26,7 @@ import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
-import io.cxpulse.streams.intake.SeenEventIds;
-import io.cxpulse.streams.topic.Topics;
+import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.streams.window.DurationSketch;
 import io.cxpulse.streams.window.RollingWindow;
 
@@ -101,10 +100,7 @@ class TicketTopologyTest {
 
     @Test
     void shouldTakeASupersededFullResolutionBackOutOfItsWindow(LocalPlatform platform) {
-        TicketSettings settings = new TicketSettings(Duration.ofMinutes(30), Duration.ofDays(7),
-                SeenEventIds.DEFAULT_MAX_LOCATED, Duration.ofDays(35),
-                Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                TicketSettings.defaultTargets());
+        TicketSettings settings = TicketSettings.with(Map.of("ticket.grace", "PT30M"));
         try (TicketDriver tickets = new TicketDriver(platform, settings)) {
             tickets.send(CANONICAL.subList(0, 3));
             tickets.streamTimeTo(at("12:45"));
@@ -144,7 +140,7 @@ class TicketTopologyTest {
             assertThat(dead.get(0).key()).isEqualTo("t-2");
             assertThat(letter.getReason()).isEqualTo(DeadLetterReason.IMPOSSIBLE_SEQUENCE);
             assertThat(letter.getCause()).contains("timestamped before ticket t-2 was OPENED");
-            assertThat(letter.getOriginalTopic()).isEqualTo(Topics.TICKET_EVENTS);
+            assertThat(letter.getOriginalTopic()).isEqualTo(CxTopic.TICKET_EVENTS.defaultName());
             assertThat(letter.getOriginalOffset()).isEqualTo(1);
             assertThat(letter.getOriginalTimestamp()).isEqualTo(early.getReceivedAt());
             assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(tickets.bytes(early)));
@@ -269,10 +265,8 @@ class TicketTopologyTest {
 
     @Test
     void shouldForgetATicketOnceItsRetentionHasPassed(LocalPlatform platform) {
-        TicketSettings settings = new TicketSettings(Duration.ofHours(1), Duration.ofDays(7),
-                SeenEventIds.DEFAULT_MAX_LOCATED, Duration.ofDays(2),
-                Duration.ofDays(2), Duration.ofDays(35), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Map.of(TicketPriority.NORMAL, Duration.ofHours(4)));
+        TicketSettings settings = TicketSettings.with(Map.of("ticket.retention", "P2D", "ticket.target.urgent",
+                "none", "ticket.target.high", "none", "ticket.target.low", "none"));
         try (TicketDriver tickets = new TicketDriver(platform, settings)) {
             tickets.send(CANONICAL);
             tickets.streamTimeTo(at("15:00").plus(Duration.ofDays(2)).plusSeconds(1));
