@@ -3,8 +3,6 @@ package io.cxpulse.streams.friction;
 import java.time.Duration;
 import java.util.Map;
 
-import io.cxpulse.avro.CxAlert;
-import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
@@ -16,7 +14,6 @@ import io.cxpulse.streams.topic.Topics;
 import io.cxpulse.streams.window.MinuteCombiner;
 import io.cxpulse.streams.window.RollingWindow.Bucket;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -104,7 +101,7 @@ public final class FrictionTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
                 .mapValues(at -> (CustomerSignal) new CustomerSignal.Opened(at), Named.as("friction-contacts"));
 
-        KStream<String, SpecificRecord> out = touches.merge(scores, Named.as("friction-touches-and-scores"))
+        KStream<String, FrictionWindows.Emitted> out = touches.merge(scores, Named.as("friction-touches-and-scores"))
                 .merge(openings, Named.as("friction-signals"))
                 .process(() -> new FrictionJoin(settings, observer), Named.as(FrictionJoin.NAME),
                         FrictionJoin.stores())
@@ -115,13 +112,15 @@ public final class FrictionTopology {
                 .process(() -> FrictionWindows.processor(settings, observer), Named.as(FrictionWindows.NAME),
                         FrictionWindows.store(Bucket.MINUTE), FrictionWindows.store(Bucket.HOUR),
                         FrictionWindows.ALERT_STORE);
-        Map<String, KStream<String, SpecificRecord>> outputs = out.split(Named.as("friction-out-"))
-                .branch((key, value) -> value instanceof CxAlert, Branched.as("alerts"))
+        Map<String, KStream<String, FrictionWindows.Emitted>> outputs = out.split(Named.as("friction-out-"))
+                .branch((key, value) -> value instanceof FrictionWindows.AlertOut, Branched.as("alerts"))
                 .defaultBranch(Branched.as("aggregates"));
-        outputs.get("friction-out-alerts").mapValues(value -> (CxAlert) value, Named.as("friction-alerts"))
+        outputs.get("friction-out-alerts")
+                .mapValues(value -> ((FrictionWindows.AlertOut) value).alert(), Named.as("friction-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced().withName("friction-alerts-sink"));
         outputs.get("friction-out-aggregates")
-                .mapValues(value -> (FrictionAggregate) value, Named.as("friction-aggregates"))
+                .mapValues(value -> ((FrictionWindows.AggregateOut) value).aggregate(),
+                        Named.as("friction-aggregates"))
                 .to(topics.frictionAggregates().name(), topics.frictionAggregates().produced()
                         .withName("friction-aggregates-sink"));
     }

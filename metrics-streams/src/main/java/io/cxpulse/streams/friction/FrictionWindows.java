@@ -17,7 +17,6 @@ import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.RollingWindow;
 import io.cxpulse.streams.window.RollingWindow.Bucket;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -30,8 +29,20 @@ import org.apache.kafka.streams.state.WindowStore;
  * compared with its rate over the 7 days before that hour: an alert opens when it is {@code alerts.openZ}
  * standard errors above, with at least {@code alerts.minResponses} events, and resolves at {@code resolveZ}.
  */
-final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, SpecificRecord> {
+final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, FrictionWindows.Emitted> {
     static final String NAME = "friction-windows";
+
+    /** What the windows send on: aggregates and alerts, each to its own topic. */
+    sealed interface Emitted permits AggregateOut, AlertOut {
+    }
+
+    /** A window's aggregate. */
+    record AggregateOut(FrictionAggregate aggregate) implements Emitted {
+    }
+
+    /** A friction alert that opened or resolved. */
+    record AlertOut(CxAlert alert) implements Emitted {
+    }
     /** Open friction alerts by touchpoint key; its name is part of the app's contract. */
     static final String ALERT_STORE = "friction-alerts";
 
@@ -51,7 +62,7 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Spe
         return bucket == Bucket.MINUTE ? "friction-buckets-1m" : "friction-buckets-1h";
     }
 
-    static BucketWindows<FrictionBucket, SpecificRecord> processor(FrictionSettings settings,
+    static BucketWindows<FrictionBucket, Emitted> processor(FrictionSettings settings,
             FrictionObserver observer) {
         return new BucketWindows<>(Map.of(Bucket.MINUTE, store(Bucket.MINUTE), Bucket.HOUR, store(Bucket.HOUR)),
                 FrictionBucket::empty, key -> Touchpoint.parse(key) != null, settings.emitInterval(),
@@ -59,7 +70,7 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Spe
     }
 
     @Override
-    public void begin(String task, long streamTime, ProcessorContext<String, SpecificRecord> context) {
+    public void begin(String task, long streamTime, ProcessorContext<String, Emitted> context) {
         if (hours == null) {
             hours = context.getStateStore(store(Bucket.HOUR));
             alerts = context.getStateStore(ALERT_STORE);
@@ -70,11 +81,11 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Spe
 
     @Override
     public void sum(String key, RollingWindow window, long end, FrictionBucket sum,
-            ProcessorContext<String, SpecificRecord> context) {
+            ProcessorContext<String, Emitted> context) {
         Touchpoint touchpoint = Touchpoint.parse(key);
         observer.window(context.taskId().toString(), touchpoint, window, end, sum);
-        context.forward(new Record<>(key + "|" + window.label(), aggregate(touchpoint, window, end, sum, context),
-                streamTime));
+        context.forward(new Record<>(key + "|" + window.label(),
+                new AggregateOut(aggregate(touchpoint, window, end, sum, context)), streamTime));
         if (window != RollingWindow.HOUR_1) {
             return;
         }
@@ -89,16 +100,16 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Spe
                     .toString();
             CxAlert opened = alert(id, touchpoint, AlertState.OPENED, evaluation, hourStart, end, context);
             alerts.put(key, opened);
-            context.forward(new Record<>("friction|" + key, opened, streamTime));
+            context.forward(new Record<>("friction|" + key, new AlertOut(opened), streamTime));
         } else if (open != null && evaluation.recovered()) {
             alerts.delete(key);
-            context.forward(new Record<>("friction|" + key, alert(open.getAlertId(), touchpoint, AlertState.RESOLVED,
-                    evaluation, hourStart, end, context), streamTime));
+            context.forward(new Record<>("friction|" + key, new AlertOut(alert(open.getAlertId(), touchpoint,
+                    AlertState.RESOLVED, evaluation, hourStart, end, context)), streamTime));
         }
     }
 
     private FrictionAggregate aggregate(Touchpoint touchpoint, RollingWindow window, long end, FrictionBucket sum,
-            ProcessorContext<String, SpecificRecord> context) {
+            ProcessorContext<String, Emitted> context) {
         Map<String, Long> signals = new LinkedHashMap<>();
         for (FrictionSignal signal : FrictionBucket.SIGNALS) {
             signals.put(signal.name(), sum.signal(signal));
@@ -118,7 +129,7 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Spe
     }
 
     private static CxAlert alert(String id, Touchpoint touchpoint, AlertState state, Evaluation evaluation,
-            long start, long end, ProcessorContext<String, SpecificRecord> context) {
+            long start, long end, ProcessorContext<String, Emitted> context) {
         Map<String, String> dimension = new HashMap<>();
         dimension.put("touchpoint", touchpoint.step());
         dimension.put("channel", touchpoint.channelLabel());
