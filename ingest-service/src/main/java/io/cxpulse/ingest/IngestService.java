@@ -1,13 +1,8 @@
 package io.cxpulse.ingest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
@@ -21,7 +16,6 @@ import io.cxpulse.ingest.validation.EventValidator;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.registry.SchemaRegistryClientConfig;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,11 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingest service: authenticated HTTP in, validated Avro events out to Kafka, answered only once Kafka has
  * acknowledged every accepted event. This class wires the parts and owns their lifecycle; {@link IngestEndpoint}
- * handles ingest requests, and every refusal is answered as a problem in one place ({@link #routes}).
+ * handles ingest requests, {@link OperationsEndpoints} health, metrics and the OpenAPI document, and every refusal
+ * is answered as a problem in one place ({@link #routes}).
  */
 public final class IngestService implements ServiceLauncher.Service {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
-    private static final String START = "cxpulse.start";
 
     private final IngestConfig config;
     private final IngestMetrics metrics = new IngestMetrics();
@@ -106,16 +100,16 @@ public final class IngestService implements ServiceLauncher.Service {
     }
 
     private void routes() {
-        app.before(ctx -> ctx.attribute(START, System.nanoTime()));
-        app.after(this::recordRequest);
+        OperationsEndpoints operations = new OperationsEndpoints(admin, preparation, metrics);
+        app.before(operations::startTimer);
+        app.after(operations::recordRequest);
         for (EventType type : EventType.values()) {
             app.post("/v1/" + type.path(), ctx -> endpoint.handle(ctx, type));
         }
-        app.get("/health/live", ctx -> Answers.json(ctx, 200, Map.of("status", "UP")));
-        app.get("/health/ready", this::ready);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape()));
-        app.get("/openapi.yaml", this::openApi);
+        app.get("/health/live", operations::live);
+        app.get("/health/ready", operations::ready);
+        app.get("/metrics", operations::metrics);
+        app.get("/openapi.yaml", operations::openApi);
         app.error(404, ctx -> Answers.problem(ctx, Problems.notFound(ctx.path())));
         app.error(405, ctx -> Answers.problem(ctx, Problems.methodNotAllowed(ctx.method().name(), ctx.path())));
         app.exception(ProblemException.class, (e, ctx) -> {
@@ -130,51 +124,5 @@ public final class IngestService implements ServiceLauncher.Service {
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             Answers.problem(ctx, Problems.internal());
         });
-    }
-
-    private void ready(Context ctx) {
-        Map<String, String> checks = new LinkedHashMap<>();
-        boolean kafka;
-        try {
-            kafka = !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            kafka = false;
-        }
-        checks.put("kafka", kafka ? "UP" : "DOWN");
-        checks.put("schemas", preparation.schemasRegistered() ? "UP" : "DOWN");
-        boolean up = kafka && preparation.schemasRegistered();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "UP" : "DOWN");
-        body.put("checks", checks);
-        Answers.json(ctx, up ? 200 : 503, body);
-    }
-
-    private void openApi(Context ctx) throws IOException {
-        try (InputStream in = IngestService.class.getResourceAsStream("/openapi.yaml")) {
-            if (in == null) {
-                throw new IOException("openapi.yaml is missing from the jar");
-            }
-            ctx.contentType("application/yaml").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-    }
-
-    private void recordRequest(Context ctx) {
-        Long start = ctx.attribute(START);
-        if (start == null) {
-            return;
-        }
-        String route;
-        try {
-            route = ctx.endpointHandlerPath();
-        } catch (RuntimeException e) {
-            route = "NOT_FOUND";
-        }
-        if (route == null || route.isEmpty() || route.equals("*")) {
-            route = "NOT_FOUND";
-        }
-        metrics.request(ctx.method().name(), route, ctx.statusCode(), Duration.ofNanos(System.nanoTime() - start));
     }
 }
