@@ -45,7 +45,8 @@ class ConfigurationDocTest {
                 Every setting of both services, its default, the values it takes and what it does. Each service \
                 reads them in layers: the defaults below, then an optional properties file (`--config FILE` or \
                 `CXPULSE_CONFIG_FILE`), then environment variables with the `CXPULSE_` prefix, upper case, dots \
-                as underscores (`CXPULSE_KAFKA_BOOTSTRAP_SERVERS` sets `kafka.bootstrap.servers`). Later layers \
+                as underscores (`CXPULSE_KAFKA_BOOTSTRAP_SERVERS` sets `kafka.bootstrap.servers`, \
+                `CXPULSE_TOPIC_SURVEY_RESPONSES` sets `topic.survey-responses`). Later layers \
                 win. A bad value stops the service at start with a message that names the key; a key no setting \
                 reads is logged as ignored; the effective configuration is logged with secrets masked.
 

@@ -86,13 +86,13 @@ class DocsTest {
 
     private static Stream<Path> walk() throws IOException {
         return Files.walk(ROOT).filter(Files::isRegularFile).filter(path -> {
-                    for (Path part : ROOT.relativize(path)) {
-                        if (SKIPPED_DIRECTORIES.contains(part.toString())) {
-                            return false;
-                        }
-                    }
-                    return true;
-                });
+            for (Path part : ROOT.relativize(path)) {
+                if (SKIPPED_DIRECTORIES.contains(part.toString())) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     private static boolean isText(Path file) {

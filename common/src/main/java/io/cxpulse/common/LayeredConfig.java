@@ -18,7 +18,8 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Configuration in layers: defaults in code, then an optional properties file, then environment variables with
- * the {@code CXPULSE_} prefix ({@code CXPULSE_KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrap.servers}).
+ * the {@code CXPULSE_} prefix ({@code CXPULSE_KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrap.servers}, and
+ * {@code CXPULSE_TOPIC_SURVEY_RESPONSES} the defaulted key {@code topic.survey-responses}).
  * Later layers win. Typed getters fail with a {@link ConfigException} that names the key.
  */
 public final class LayeredConfig {
@@ -48,10 +49,13 @@ public final class LayeredConfig {
             }
             properties.stringPropertyNames().forEach(key -> merged.put(key, properties.getProperty(key).trim()));
         }
+        // a variable name has no '-': CXPULSE_TOPIC_SURVEY_RESPONSES sets the key topic.survey-responses
+        Map<String, String> hyphenated = new TreeMap<>();
+        defaults.keySet().forEach(key -> hyphenated.put(key.replace('-', '.'), key));
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                merged.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                        value.trim());
+                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                merged.put(defaults.containsKey(key) ? key : hyphenated.getOrDefault(key, key), value.trim());
             }
         });
         return new LayeredConfig(merged);

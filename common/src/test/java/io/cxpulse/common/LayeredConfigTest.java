@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,18 @@ class LayeredConfigTest {
         assertThat(config.positiveDuration("millis")).isEqualTo(Duration.ofMillis(250));
         assertThatThrownBy(() -> config.positiveDuration("never")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("never").hasMessageContaining("positive");
+    }
+
+    @Test
+    void shouldSetAHyphenatedKeyFromTheEnvironment() {
+        LayeredConfig config = LayeredConfig.load(Map.of("topic.survey-responses", "cx.survey-responses.v1",
+                "kafka.bootstrap.servers", "127.0.0.1:9092"), Optional.empty(), Map.of(
+                "CXPULSE_TOPIC_SURVEY_RESPONSES", "acme.surveys", "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                "CXPULSE_KAFKA_CLIENT_ID", "cx"));
+
+        assertThat(config.string("topic.survey-responses")).isEqualTo("acme.surveys");
+        assertThat(config.optional("topic.survey.responses")).isEmpty();
+        assertThat(config.string("kafka.bootstrap.servers")).isEqualTo("kafka:9092");
+        assertThat(config.string("kafka.client.id")).isEqualTo("cx");
     }
 }
