@@ -2,6 +2,7 @@ package io.cxpulse.streams.friction;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.Outcome;
@@ -233,6 +234,18 @@ public final class FrictionBucket implements BucketWindows.Additive<FrictionBuck
         double pooled = (frictionDetractors() + cleanDetractors()) / (n1 + n2);
         double variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
         return variance <= 0 ? null : lift / Math.sqrt(variance);
+    }
+
+    /**
+     * The order in which touchpoints are ranked by what they do to detractors: lifts that are significant and
+     * positive (meeting friction there makes detractors) first, then every other lift from the highest down, so a
+     * significantly negative lift (customers who met friction there are happier) ranks below every positive one.
+     * Buckets without a lift must be left out first.
+     */
+    public static Comparator<FrictionBucket> byDetractorLift(int minResponses, double z) {
+        return Comparator.comparing((FrictionBucket bucket) -> bucket.liftSignificant(minResponses, z)
+                && bucket.detractorLift() > 0).reversed()
+                .thenComparing(FrictionBucket::detractorLift, Comparator.reverseOrder());
     }
 
     /** Whether both groups have at least {@code minResponses} and the lift's |z| is at least {@code z}. */

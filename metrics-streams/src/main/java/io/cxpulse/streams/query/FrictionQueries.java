@@ -49,8 +49,10 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  *    outcomes:{...}, medianDurationSeconds, channelSwitches, repeatedContacts, repeatedInputJourneys,
  *    detractorLift, liftZ, liftSignificant, responses:{metFriction, passedCleanly}}]}
  * </pre>
- * By frictionRate: the highest rates first, ties by events. By detractorLift: touchpoints whose lift is
- * significant first, then by lift; those without a lift (a group with no responses) are left out.
+ * By frictionRate: the highest rates first, ties by events. By detractorLift: what makes detractors first
+ * ({@link FrictionBucket#byDetractorLift}): significant positive lifts, then every other lift from the highest
+ * down, a significantly negative one (reported with its negative value) below every positive one; those without a
+ * lift (a group with no responses) are left out.
  */
 public final class FrictionQueries {
     private static final Set<String> PARAMETERS = Set.of("window", "limit", "by", "at", "forwarded");
@@ -120,8 +122,9 @@ public final class FrictionQueries {
                     .thenComparing(e -> e.getValue().events()).reversed().thenComparing(Map.Entry::getKey));
         } else {
             ranked.removeIf(entry -> entry.getValue().detractorLift() == null);
-            ranked.sort(Comparator.comparing((Map.Entry<String, FrictionBucket> e) -> significant(e.getValue()))
-                    .thenComparing(e -> e.getValue().detractorLift()).reversed().thenComparing(Map.Entry::getKey));
+            ranked.sort(Comparator.comparing(Map.Entry<String, FrictionBucket>::getValue,
+                    FrictionBucket.byDetractorLift(settings.liftMinResponses(), settings.liftZ()))
+                    .thenComparing(Map.Entry::getKey));
         }
         List<Map<String, Object>> items = new ArrayList<>();
         for (Map.Entry<String, FrictionBucket> entry : ranked.subList(0, Math.min(limit, ranked.size()))) {
