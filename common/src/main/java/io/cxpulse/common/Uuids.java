@@ -24,6 +24,14 @@ public final class Uuids {
         return true;
     }
 
+    /**
+     * {@code uuid} in lower case: the one form in which an eventId is written and deduplicated, so that an id sent
+     * in upper case and again in lower case counts once.
+     */
+    public static String normalize(String uuid) {
+        return uuid.toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static boolean[] hexDigits() {
         boolean[] hex = new boolean['g'];
         for (char c : "0123456789abcdefABCDEF".toCharArray()) {

@@ -218,7 +218,7 @@ public final class EventValidator {
         if (check.errors != null) {
             return new Rejected(sentId, check.errors);
         }
-        String eventId = sentId != null ? sentId : UUID.randomUUID().toString();
+        String eventId = sentId != null ? Uuids.normalize(sentId) : UUID.randomUUID().toString();
         values[fields.eventId()] = eventId;
         values[fields.receivedAt()] = receivedAt;
         values[fields.source()] = source;

@@ -58,6 +58,16 @@ class EventValidatorTest {
     }
 
     @Test
+    void shouldWriteAnEventIdInLowerCaseWhateverCaseItWasSentIn() {
+        Result result = validator.validate(EventType.SURVEY_RESPONSE,
+                survey("NPS", 7).put("eventId", "0B0E7F5E-6B1C-4B7E-9A55-3F0A9D3C2B11"), "crm");
+
+        assertThat(result.eventId()).isEqualTo("0b0e7f5e-6b1c-4b7e-9a55-3f0a9d3c2b11");
+        assertThat(((SurveyResponse) TestValidator.record((Accepted) result)).getEventId())
+                .isEqualTo("0b0e7f5e-6b1c-4b7e-9a55-3f0a9d3c2b11");
+    }
+
+    @Test
     void shouldAcceptTheEdgesOfTheTimeWindow() {
         ObjectNode oldest = survey("NPS", 7).put("occurredAt", NOW.minus(Duration.ofDays(30)).toString());
         ObjectNode newest = survey("NPS", 7).put("occurredAt", NOW.plus(Duration.ofMinutes(5)).toString());

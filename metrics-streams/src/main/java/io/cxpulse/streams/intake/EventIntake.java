@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.common.LayeredConfig;
+import io.cxpulse.common.Uuids;
 import io.cxpulse.common.Setting;
 import io.cxpulse.streams.topic.Decoded;
 import io.cxpulse.streams.topic.EventTimeExtractor;
@@ -189,7 +190,7 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
                     + Instant.ofEpochMilli(streamTime) + ", beyond the grace period of " + grace);
             return;
         }
-        String eventId = kind.eventId().apply(event);
+        String eventId = Uuids.normalize(kind.eventId().apply(event));
         if (seen.contains(eventId, eventTime)) {
             observer.duplicate();
             return;

@@ -141,6 +141,22 @@ class SurveyTopologyTest {
     }
 
     @Test
+    void shouldCountAnEventIdOnceWhateverTheCaseOfItsHexDigits(LocalPlatform platform) {
+        SurveyTopologyObserver observer = new SurveyTopologyObserver();
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), observer)) {
+            SurveyResponse lower = nps(3, AT);
+            SurveyResponse upper = SurveyResponse.newBuilder(lower)
+                    .setEventId(lower.getEventId().toUpperCase(java.util.Locale.ROOT)).build();
+            survey.send(lower);
+            survey.send(upper);
+
+            assertThat(survey.aggregate("NPS|all|1h").getCounts()).containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L,
+                    0L, 0L, 0L);
+            assertThat(observer.duplicates).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldCountAResponseSentTwiceOnce(LocalPlatform platform) {
         SurveyTopologyObserver observer = new SurveyTopologyObserver();
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), observer)) {
