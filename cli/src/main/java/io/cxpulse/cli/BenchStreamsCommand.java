@@ -40,6 +40,7 @@ import io.cxpulse.streams.MetricsTopology;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
+import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveyTopology;
 import io.cxpulse.streams.topic.Topics;
 
@@ -404,13 +405,13 @@ final class BenchStreamsCommand implements Callable<Integer> {
             MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             MetricsStreamsConfig config = config();
             int topN = config.topN();
-            MetricsTopology.Observers observers = noMeters ? MetricsTopology.Observers.NONE
-                    : new MetricsTopology.Observers(new SurveyMetrics(meters, topN), new TicketMetrics(meters, topN),
-                            new FrictionMetrics(meters, topN));
             if (mode == Mode.FULL) {
-                MetricsTopology.addTo(builder, topics, config, observers);
+                MetricsTopology.addTo(builder, topics, config, noMeters ? MetricsTopology.Observers.NONE
+                        : new MetricsTopology.Observers(new SurveyMetrics(meters, topN),
+                                new TicketMetrics(meters, topN), new FrictionMetrics(meters, topN)));
             } else {
-                SurveyTopology.build(builder, topics, config.survey(), observers.survey());
+                SurveyTopology.build(builder, topics, config.survey(),
+                        noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
             }
         } else {
             for (String input : mode.inputs) {

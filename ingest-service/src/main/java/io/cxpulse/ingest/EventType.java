@@ -17,18 +17,16 @@ public enum EventType {
     TOUCHPOINT(CxTopic.TOUCHPOINTS, "touchpoint");
 
     private final CxTopic topic;
-    private final String path;
     private final String label;
 
     EventType(CxTopic topic, String label) {
         this.topic = topic;
-        this.path = topic.id();
         this.label = label;
     }
 
     /** The last segment of the endpoint, {@code /v1/<path>}; also how a source's allowed types are written. */
     public String path() {
-        return path;
+        return topic.id();
     }
 
     /** The topic the type's events are written to, as the event contract declares it. */
@@ -51,6 +49,6 @@ public enum EventType {
     }
 
     public static Optional<EventType> fromPath(String path) {
-        return Arrays.stream(values()).filter(t -> t.path.equals(path)).findFirst();
+        return Arrays.stream(values()).filter(t -> t.path().equals(path)).findFirst();
     }
 }

@@ -67,13 +67,9 @@ public record TicketSettings(EventIntake.Settings intake, RollingWindow.Retentio
 
     private static Map<TicketPriority, Setting<Optional<Duration>>> targets(Map<TicketPriority, String> defaults) {
         Map<TicketPriority, Setting<Optional<Duration>>> targets = new EnumMap<>(TicketPriority.class);
-        for (TicketPriority priority : List.of(TicketPriority.URGENT, TicketPriority.HIGH, TicketPriority.NORMAL,
-                TicketPriority.LOW)) {
-            targets.put(priority, Setting.positiveDurationOrNone("ticket.target."
-                    + priority.name().toLowerCase(Locale.ROOT), defaults.get(priority), "The first-response target of "
-                    + priority + " tickets: one with no reply, resolution or close by then is a breach (none: no "
-                    + "target)."));
-        }
+        defaults.forEach((priority, target) -> targets.put(priority, Setting.positiveDurationOrNone("ticket.target."
+                + priority.name().toLowerCase(Locale.ROOT), target, "The first-response target of " + priority
+                + " tickets: one with no reply, resolution or close by then is a breach (none: no target).")));
         return targets;
     }
 
