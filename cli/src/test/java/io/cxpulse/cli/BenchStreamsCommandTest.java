@@ -31,7 +31,7 @@ class BenchStreamsCommandTest {
     @Test
     void shouldRefuseABadValueNamingItsKey() {
         assertThat(run("--ingest-jar", "none", "--streams-jar", "none", "--set", "survey.dedup.ids.in.memory=-1",
-                "--set", "ticket.grace=PT1H")).isEqualTo(2);
+                "--set", "ticket.sla.wait=PT10M")).isEqualTo(2);
         assertThat(errors.toString()).startsWith("--set: Invalid value -1 for configuration "
                 + "survey.dedup.ids.in.memory: must be between 0 and 100000000");
     }

@@ -129,14 +129,14 @@ class IngestRejectionIT {
     void shouldRejectAnOccurredAtMoreThanFiveMinutesAhead() {
         assertRejected("/v1/touchpoints", Events.touchpoint(),
                 e -> e.put("occurredAt", Instant.now().plusSeconds(6 * 60).toString()), "occurredAt",
-                "in the future");
+                "more than 5 minutes ahead of the time it was received (events.max.clock.skew)");
     }
 
     @Test
     void shouldRejectAnOccurredAtOlderThanTheHorizon() {
         assertRejected("/v1/touchpoints", Events.touchpoint(),
                 e -> e.put("occurredAt", Instant.now().minusSeconds(31L * 24 * 3600).toString()), "occurredAt",
-                "older than 30 days");
+                "older than 30 days (events.max.age)");
     }
 
     @Test

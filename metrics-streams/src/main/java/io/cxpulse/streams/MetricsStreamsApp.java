@@ -111,8 +111,10 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        new SurveyQueries(streams, self, () -> surveyMetrics.streamTime().orElse(-1)).routes(http);
-        new TicketQueries(streams, self, () -> ticketMetrics.streamTime().orElse(-1)).routes(http);
+        new SurveyQueries(streams, self, config.survey().buckets(), () -> surveyMetrics.streamTime().orElse(-1))
+                .routes(http);
+        new TicketQueries(streams, self, config.tickets().buckets(), () -> ticketMetrics.streamTime().orElse(-1))
+                .routes(http);
         new FrictionQueries(streams, self, () -> frictionMetrics.streamTime().orElse(-1), config.friction())
                 .routes(http);
         return topics;

@@ -11,6 +11,7 @@ import io.cxpulse.common.Setting;
 import io.cxpulse.common.SettingSet;
 import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.streams.friction.FrictionSettings;
+import io.cxpulse.streams.intake.Lateness;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.ticket.TicketSettings;
 
@@ -51,7 +52,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
     public static final SettingSet SETTINGS = new SettingSet("metrics-streams", SettingSet.concat(
             List.of(HOST, PORT, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS, TOP_N,
                     TOPICS_CREATE, TOPICS_PARTITIONS),
-            List.copyOf(TOPICS.values()), SurveySettings.SETTINGS, TicketSettings.SETTINGS,
+            List.copyOf(TOPICS.values()), Lateness.SETTINGS, SurveySettings.SETTINGS, TicketSettings.SETTINGS,
             FrictionSettings.SETTINGS),
             List.of(new SettingSet.Prefix("kafka.", Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"),
                             "Kafka Streams and client settings, passed through without the prefix "

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.cxpulse.common.EventAge;
 import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.common.Setting;
 import io.cxpulse.common.SettingSet;
@@ -43,10 +44,6 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
             1_024, 256 * 1024 * 1024, "The largest request body, in bytes (413 above).");
     public static final Setting<Duration> ACK_TIMEOUT = Setting.positiveDuration("ingest.ack.timeout", "PT10S",
             "How long a request waits for Kafka to acknowledge its events before it answers 503 (under 12 days).");
-    public static final Setting<Duration> MAX_EVENT_AGE = Setting.duration("ingest.max.event.age", "P30D",
-            "The oldest `occurredAt` accepted, before the request was received.");
-    public static final Setting<Duration> MAX_CLOCK_SKEW = Setting.duration("ingest.max.clock.skew", "PT5M",
-            "How far after the request was received an `occurredAt` may be (clocks differ).");
     public static final Setting<Integer> RATE_LIMIT = Setting.integer("ingest.rate.limit", 0, 0, Integer.MAX_VALUE,
             "Events per second per source, per instance (429 above); 0 means unlimited.");
     public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.duration("ingest.shutdown.timeout", "PT30S",
@@ -60,8 +57,8 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
 
     /** Every setting of the ingest service. */
     public static final SettingSet SETTINGS = new SettingSet("ingest-service", SettingSet.concat(
-            List.of(HOST, PORT, TOKENS, TOKENS_FILE, MAX_EVENTS, MAX_BODY_BYTES, ACK_TIMEOUT, MAX_EVENT_AGE,
-                    MAX_CLOCK_SKEW, RATE_LIMIT, SHUTDOWN_TIMEOUT, TOPICS_CREATE, TOPICS_PARTITIONS),
+            List.of(HOST, PORT, TOKENS, TOKENS_FILE, MAX_EVENTS, MAX_BODY_BYTES, ACK_TIMEOUT, EventAge.MAX_AGE,
+                    EventAge.MAX_CLOCK_SKEW, RATE_LIMIT, SHUTDOWN_TIMEOUT, TOPICS_CREATE, TOPICS_PARTITIONS),
             List.copyOf(TOPICS.values())),
             List.of(new SettingSet.Prefix("kafka.", Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"),
                             "Kafka producer and admin settings, passed through without the prefix "
@@ -108,8 +105,8 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
         }
         return new IngestConfig(HOST.read(config), PORT.read(config),
                 TokenAuthenticator.parse(tokens, tokensFile.isPresent() ? TOKENS_FILE.key() : TOKENS.key()),
-                MAX_EVENTS.read(config), MAX_BODY_BYTES.read(config), ackTimeout, MAX_EVENT_AGE.read(config),
-                MAX_CLOCK_SKEW.read(config), RATE_LIMIT.read(config), SHUTDOWN_TIMEOUT.read(config),
+                MAX_EVENTS.read(config), MAX_BODY_BYTES.read(config), ackTimeout, EventAge.MAX_AGE.read(config),
+                EventAge.MAX_CLOCK_SKEW.read(config), RATE_LIMIT.read(config), SHUTDOWN_TIMEOUT.read(config),
                 TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config), topics,
                 new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));

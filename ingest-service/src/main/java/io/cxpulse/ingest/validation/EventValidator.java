@@ -37,9 +37,11 @@ import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.common.EventAge;
 import io.cxpulse.common.Uuids;
 import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.validation.FieldError.Reason;
+import io.cxpulse.schemas.contract.LabelValues;
 import io.cxpulse.schemas.contract.ScoreScale;
 
 import org.apache.avro.Schema;
@@ -247,7 +249,7 @@ public final class EventValidator {
             return;
         }
         Object value = switch (field.kind()) {
-            case TEXT, UUID, INSTANT -> token == JsonToken.VALUE_STRING ? text(check, field, parser.getText())
+            case TEXT, LABEL, UUID, INSTANT -> token == JsonToken.VALUE_STRING ? text(check, field, parser.getText())
                     : check.error(name, "must be a string, not " + describe(value(parser)), Reason.WRONG_TYPE);
             case ENUM -> token == JsonToken.VALUE_STRING ? symbol(check, name, parser.getText(), field.symbols())
                     : badSymbol(check, name, value(parser), field.symbols());
@@ -274,6 +276,8 @@ public final class EventValidator {
             case UUID -> Uuids.isUuid(text) ? text : check.error(name,
                     "must be a UUID such as 3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b", Reason.BAD_UUID);
             case INSTANT -> instant(check, name, text);
+            case LABEL -> LabelValues.isReserved(text) ? check.error(name, "must not be " + String.join(", ",
+                    LabelValues.RESERVED) + ": they name groups of events in the metrics", Reason.RESERVED) : text;
             default -> text;
         };
     }
@@ -285,11 +289,12 @@ public final class EventValidator {
                     Reason.BAD_TIMESTAMP);
         }
         if (instant.isAfter(check.now.plus(maxSkew))) {
-            return check.error(name, "is more than " + maxSkew.toMinutes() + " minutes in the future",
-                    Reason.IN_FUTURE);
+            return check.error(name, "is more than " + EventAge.describe(maxSkew)
+                    + " ahead of the time it was received (" + EventAge.MAX_CLOCK_SKEW.key() + ")", Reason.IN_FUTURE);
         }
         if (instant.isBefore(check.now.minus(maxAge))) {
-            return check.error(name, "is older than " + maxAge.toDays() + " days", Reason.TOO_OLD);
+            return check.error(name, "is older than " + EventAge.describe(maxAge) + " (" + EventAge.MAX_AGE.key()
+                    + "), the oldest an event may be and still count", Reason.TOO_OLD);
         }
         return instant;
     }
@@ -431,7 +436,8 @@ public final class EventValidator {
     }
 
     /** How a field is checked. */
-    private enum Kind { TEXT, UUID, INSTANT, ENUM, INT, DURATION, FRICTION_SIGNALS, ATTRIBUTES }
+    /** How a field is checked; a LABEL is a TEXT that becomes a metric label, so the reserved values are refused. */
+    private enum Kind { TEXT, LABEL, UUID, INSTANT, ENUM, INT, DURATION, FRICTION_SIGNALS, ATTRIBUTES }
 
     /**
      * A field of an event type: how it is checked, its index among the type's fields (its bit in the mask of
@@ -514,7 +520,7 @@ public final class EventValidator {
             sink.field("eventId", Kind.UUID, false, MAX_UUID, null);
             sink.field("occurredAt", Kind.INSTANT, true, MAX_INSTANT, null);
             identifier(sink, "customerId", true);
-            identifier(sink, "segment", false);
+            label(sink, "segment", false);
             symbols(sink, "channel", Channel.class, false);
             sink.field("attributes", Kind.ATTRIBUTES, false, 0, null);
             switch (type) {
@@ -523,18 +529,18 @@ public final class EventValidator {
                     symbols(sink, "metric", SurveyMetric.class, true);
                     sink.field("score", Kind.INT, true, 0, null);
                     sink.field("comment", Kind.TEXT, false, MAX_COMMENT, null);
-                    identifier(sink, "touchpoint", false);
+                    label(sink, "touchpoint", false);
                     identifier(sink, "journeyStage", false);
                 }
                 case TICKET_EVENT -> {
                     identifier(sink, "ticketId", true);
                     symbols(sink, "type", TicketEventType.class, true);
                     symbols(sink, "priority", TicketPriority.class, true);
-                    identifier(sink, "queue", false);
+                    label(sink, "queue", false);
                     identifier(sink, "agentId", false);
                 }
                 case TOUCHPOINT -> {
-                    identifier(sink, "touchpoint", true);
+                    label(sink, "touchpoint", true);
                     identifier(sink, "journeyId", false);
                     identifier(sink, "journeyStage", false);
                     symbols(sink, "device", Device.class, false);
@@ -549,6 +555,10 @@ public final class EventValidator {
 
         private static void identifier(Sink sink, String name, boolean required) {
             sink.field(name, Kind.TEXT, required, MAX_IDENTIFIER, null);
+        }
+
+        private static void label(Sink sink, String name, boolean required) {
+            sink.field(name, Kind.LABEL, required, MAX_IDENTIFIER, null);
         }
 
         private static void symbols(Sink sink, String name, Class<? extends Enum<?>> type, boolean required) {

@@ -23,6 +23,7 @@ public record FieldError(String field, String message, Reason reason) {
         BAD_TIMESTAMP("bad_timestamp"),
         TOO_OLD("too_old"),
         IN_FUTURE("in_future"),
+        RESERVED("reserved"),
         MALFORMED_JSON("malformed_json");
 
         private final String label;

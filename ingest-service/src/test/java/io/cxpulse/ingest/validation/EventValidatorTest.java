@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.ingest.EventType;
+import io.cxpulse.ingest.Events;
 import io.cxpulse.ingest.http.BodyParser;
 import io.cxpulse.ingest.validation.EventValidator.Accepted;
 import io.cxpulse.ingest.validation.EventValidator.Rejected;
@@ -65,6 +67,31 @@ class EventValidatorTest {
         assertThat(result.eventId()).isEqualTo("0b0e7f5e-6b1c-4b7e-9a55-3f0a9d3c2b11");
         assertThat(((SurveyResponse) TestValidator.record((Accepted) result)).getEventId())
                 .isEqualTo("0b0e7f5e-6b1c-4b7e-9a55-3f0a9d3c2b11");
+    }
+
+    /** The values the metrics use for groups would merge a segment, touchpoint or queue into a group's row. */
+    @Test
+    void shouldRefuseTheReservedLabelValuesNamingTheField() {
+        String hourAgo = NOW.minus(Duration.ofHours(1)).toString();
+        Map<EventType, ObjectNode> reserved = Map.of(
+                EventType.SURVEY_RESPONSE, Events.survey().put("occurredAt", hourAgo).put("segment", "all")
+                        .put("touchpoint", "other"),
+                EventType.TICKET_EVENT, Events.ticket().put("occurredAt", hourAgo).put("queue", "none"),
+                EventType.TOUCHPOINT, Events.touchpoint().put("occurredAt", hourAgo).put("touchpoint", "other"));
+
+        reserved.forEach((type, event) -> {
+            Result result = validator.validate(type, event, "s");
+            assertThat(result).as(type.toString()).isInstanceOf(Rejected.class);
+            assertThat(((Rejected) result).errors()).as(type.toString()).allSatisfy(error -> {
+                assertThat(error.reason()).isEqualTo(FieldError.Reason.RESERVED);
+                assertThat(error.message()).contains("must not be all, other, none");
+            });
+        });
+        assertThat(((Rejected) validator.validate(EventType.SURVEY_RESPONSE, reserved.get(EventType.SURVEY_RESPONSE),
+                "s")).errors()).extracting(FieldError::field).containsExactly("segment", "touchpoint");
+        // other spellings are other names
+        assertThat(validator.validate(EventType.SURVEY_RESPONSE, Events.survey().put("occurredAt", hourAgo)
+                .put("segment", "All"), "s")).isInstanceOf(Accepted.class);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.ingest.EventType;
 import io.cxpulse.ingest.validation.EventValidator.FieldRule;
+import io.cxpulse.schemas.contract.LabelValues;
 import io.cxpulse.schemas.contract.ScoreScale;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -87,6 +88,8 @@ class OpenApiContractTest {
         return switch (type) {
             case "string" -> property.getEnum() != null ? "enum " + property.getEnum()
                     : property.getFormat() != null ? "string " + property.getFormat()
+                    : property.getNot() != null ? "string 1.." + property.getMaxLength() + " but not "
+                            + property.getNot().getEnum()
                     : "string 1.." + property.getMaxLength();
             case "integer" -> property.getMinimum() != null && "int64".equals(property.getFormat())
                     ? "integer >= " + property.getMinimum() : "integer";
@@ -101,6 +104,7 @@ class OpenApiContractTest {
     private static String describe(FieldRule field) {
         return switch (field.kind()) {
             case "TEXT" -> "string 1.." + field.maxLength();
+            case "LABEL" -> "string 1.." + field.maxLength() + " but not " + LabelValues.RESERVED;
             case "UUID" -> "string uuid";
             case "INSTANT" -> "string date-time";
             case "ENUM" -> "enum " + field.symbols();

@@ -17,7 +17,9 @@ import org.apache.kafka.common.config.ConfigException;
  * default) and n is at least {@code minResponses} (30); an open alert resolves when z falls to {@code resolveZ} (1) or
  * below, so it does not flap around the threshold. A baseline of exactly 0 % or 100 % has no variance; p0 is then
  * taken as 0.5 / n0 or 1 - 0.5 / n0 (half a response) for the standard error only. Without a baseline (n0 = 0) there
- * is nothing to compare with and no alert opens.
+ * is nothing to compare with and no alert opens. An hour without responses (n = 0) says nothing either way: it
+ * neither opens an alert nor resolves one (alerts are evaluated on the current hour by the clock, which a quiet
+ * night leaves empty).
  *
  * @param openZ        standard errors above baseline that open an alert
  * @param resolveZ     standard errors above baseline at or below which an open alert resolves
@@ -79,7 +81,10 @@ public record ShareAlertRule(double openZ, double resolveZ, int minResponses) {
         long n0 = baselineN;
         double p = n == 0 ? 0 : (double) hits / n;
         double p0 = n0 == 0 ? 0 : (double) baselineHits / n0;
-        if (n == 0 || n0 == 0) {
+        if (n == 0) {
+            return new Evaluation(n, p, n0, p0, null, false, false);
+        }
+        if (n0 == 0) {
             return new Evaluation(n, p, n0, p0, null, false, true);
         }
         double floor = 0.5 / n0;

@@ -3,6 +3,7 @@ package io.cxpulse.streams.friction;
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.schemas.contract.LabelValues;
 import io.cxpulse.streams.intake.EventContract;
 
 /**
@@ -37,6 +38,11 @@ public final class FrictionContract {
         }
         if (event.getDurationMs() != null && event.getDurationMs() < 0) {
             return "durationMs is negative";
+        }
+        String touchpoint = LabelValues.violation("touchpoint", event.getTouchpoint());
+        String segment = LabelValues.violation("segment", event.getSegment());
+        if (touchpoint != null || segment != null) {
+            return touchpoint != null ? touchpoint : segment;
         }
         if (!event.getCustomerId().equals(key)) {
             return "the record key " + (key == null ? "is missing" : "'" + key + "' is not")

@@ -28,10 +28,12 @@ import org.apache.kafka.streams.state.Stores;
  * and repeated contacts it completes, and for each NPS response one response per touchpoint the customer visited
  * in the history window before it, in the group that met friction there or the group that passed cleanly.
  *
- * <p>A response is joined when it arrives and kept for the grace period ({@code friction-kept-responses}, apart
+ * <p>A response is joined when it arrives and kept for the lateness horizon ({@code friction-kept-responses}, apart
  * from the history so that a response writes a few bytes, not the whole history), so that a touchpoint
  * timestamped before it that arrives later is joined to it too (as a count at a touchpoint it had not reached, or
- * as a move from the clean group to the friction group): the counts do not depend on arrival order within grace.
+ * as a move from the clean group to the friction group): the counts do not depend on arrival order within the
+ * horizon. Histories are kept for the history window plus the horizon. Both are measured back from the task's
+ * stream time, the latest of its inputs (docs/design.md, "Late and early events").
  *
  * <p>Both stores are read and written through a {@link WriteBackStore}: the most recently seen customers' histories
  * and responses stay in memory as objects, and each one that changed is written once per commit.
@@ -40,7 +42,7 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
     static final String NAME = "friction-join";
     /** Customer histories by customerId; its name is part of the app's contract. */
     static final String HISTORY_STORE = "friction-customer-history";
-    /** Each customer's responses of the last grace period; its name is part of the app's contract. */
+    /** Each customer's responses within the lateness horizon; its name is part of the app's contract. */
     static final String KEPT_STORE = "friction-kept-responses";
     private static final int DETRACTOR_MAX = 6;
 
@@ -135,17 +137,17 @@ final class FrictionJoin implements Processor<String, CustomerSignal, String, Fr
         context.forward(new Record<>(count.touchpoint(), count.bucket(), count.at()));
     }
 
-    /** The oldest event time a history still needs: a late event within grace may look that far back. */
+    /** The oldest event time a history still needs: a late event within the horizon may look that far back. */
     private long oldest() {
         long streamTime = context.currentStreamTimeMs();
         return streamTime < 0 ? Long.MIN_VALUE
-                : streamTime - settings.history().toMillis() - settings.intake().grace().toMillis();
+                : streamTime - settings.history().toMillis() - settings.intake().horizon().toMillis();
     }
 
     /** The oldest response time a late touchpoint can still reach: a touchpoint before it would be too late. */
     private long keptSince() {
         long streamTime = context.currentStreamTimeMs();
-        return streamTime < 0 ? Long.MIN_VALUE : streamTime - settings.intake().grace().toMillis();
+        return streamTime < 0 ? Long.MIN_VALUE : streamTime - settings.intake().horizon().toMillis();
     }
 
     /**

@@ -9,6 +9,7 @@ import io.cxpulse.common.Setting;
 import io.cxpulse.common.SettingSet;
 import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.Lateness;
 import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * How the friction topology keeps its state and aggregates; the settings are declared below ({@link #SETTINGS}).
  *
- * @param intake            grace and deduplication of touchpoints
+ * @param intake            lateness and deduplication of touchpoints
  * @param buckets           how long minute and hour buckets are kept
  * @param history           how long a customer's touchpoints are kept: the repeated-contact horizon and how far
  *                          back an NPS response is joined to touchpoints
@@ -64,7 +65,7 @@ public record FrictionSettings(EventIntake.Settings intake, RollingWindow.Retent
             List.of(LIFT_MIN_RESPONSES, LIFT_Z));
 
     public FrictionSettings {
-        RollingWindow.checkRetention(buckets, intake.grace());
+        RollingWindow.checkRetention(buckets, intake.horizon());
         if (history.isNegative() || history.isZero()) {
             throw new IllegalArgumentException("the history must be positive, not " + history);
         }
@@ -93,7 +94,7 @@ public record FrictionSettings(EventIntake.Settings intake, RollingWindow.Retent
 
     /** The defaults, with {@code overrides} (by key) over them. */
     public static FrictionSettings with(Map<String, String> overrides) {
-        return from(LayeredConfig.over(SETTINGS, overrides));
+        return from(Lateness.over(SETTINGS, overrides));
     }
 
     /** The defaults. */

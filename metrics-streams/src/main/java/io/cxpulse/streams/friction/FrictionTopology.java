@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  *   (rekeyed by customerId through friction-ticket-openings)
  *   -> friction-join [friction-customer-history, friction-kept-responses; recent customers held in memory and
  *      written once per commit]: counts keyed by touchpoint
- *      (CHANNEL|step); an NPS response is joined on arrival and kept for the grace period, for touchpoints
+ *      (CHANNEL|step); an NPS response is joined on arrival and kept for the lateness horizon, for touchpoints
  *      before it that arrive later
  *   -> friction-combine [friction-pending-counts]: summed per touchpoint and minute, sent on every 100 ms
  *   -> friction-by-touchpoint (repartition)

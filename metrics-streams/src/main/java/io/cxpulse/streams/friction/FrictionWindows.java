@@ -48,6 +48,7 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
 
     private final FrictionSettings settings;
     private final FrictionObserver observer;
+    private WindowStore<String, FrictionBucket> minutes;
     private WindowStore<String, FrictionBucket> hours;
     private KeyValueStore<String, CxAlert> alerts;
     private long streamTime;
@@ -72,6 +73,7 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
     @Override
     public void begin(String task, long streamTime, ProcessorContext<String, Emitted> context) {
         if (hours == null) {
+            minutes = context.getStateStore(store(Bucket.MINUTE));
             hours = context.getStateStore(store(Bucket.HOUR));
             alerts = context.getStateStore(ALERT_STORE);
         }
@@ -86,10 +88,17 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
         observer.window(context.taskId().toString(), touchpoint, window, end, sum);
         context.forward(new Record<>(key + "|" + window.label(),
                 new AggregateOut(aggregate(touchpoint, window, end, sum, context)), streamTime));
-        if (window != RollingWindow.HOUR_1) {
-            return;
-        }
-        long hourStart = end - window.length().toMillis();
+    }
+
+    /**
+     * Evaluates the touchpoint's friction alert on the hour that is current by the wall clock, so that late events
+     * in a past hour change its baseline but never open an alert for that hour.
+     */
+    @Override
+    public void now(String key, long end, ProcessorContext<String, Emitted> context) {
+        Touchpoint touchpoint = Touchpoint.parse(key);
+        FrictionBucket sum = BucketWindows.sum(minutes, key, RollingWindow.HOUR_1, end, FrictionBucket.empty());
+        long hourStart = end - RollingWindow.HOUR_1.length().toMillis();
         FrictionBucket baseline = BucketWindows.sum(hours, key, RollingWindow.DAYS_7, Bucket.HOUR.start(hourStart),
                 FrictionBucket.empty());
         Evaluation evaluation = settings.alerts().evaluate(sum.events(), sum.withFriction(), baseline.events(),

@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One customer's NPS responses of the last grace period, kept apart from the {@link CustomerHistory} (so that a
+ * One customer's NPS responses within the lateness horizon, kept apart from the {@link CustomerHistory} (so that a
  * response writes these few bytes, not the whole history): a touchpoint timestamped before one of them that
  * arrives later is joined to it too. At most {@link #MAX_PER_CUSTOMER} are kept, the latest in event time, so a
  * customer who answers far more often than that cannot make each response cost more. Mutable; not thread-safe.

@@ -26,9 +26,15 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The first step for every kind of event, on the input partitions: dead-letters what cannot be decoded, what
- * breaks the event contract, and what is later than the grace period; drops an event whose eventId was already
- * counted ({@link SeenEventIds}: an index of eventIds by event time, kept for the deduplication retention and made
- * durable one batch per commit); passes on the rest, each once, timestamped with its event time.
+ * breaks the event contract, what is further ahead of the clock than the clock skew allows (FUTURE_EVENT), and
+ * what is further behind this input's own progress than the horizon (LATE_EVENT; see {@link Lateness}); drops an
+ * event whose eventId was already counted ({@link SeenEventIds}: an index of eventIds by event time, kept for the
+ * deduplication retention and made durable one batch per commit); passes on the rest, each once, timestamped with
+ * its event time.
+ *
+ * <p>An input's progress is the latest occurredAt counted on it in the task, never the task's stream time: the
+ * fresh streams of all three inputs meet in one task for the friction join, and an hourly survey export must not
+ * be judged by the touchpoints' clock.
  *
  * @param <E> the event type
  */
@@ -57,7 +63,7 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
         /** An event whose eventId was already counted. */
         void duplicate();
 
-        /** A record sent to the dead-letter topic; LATE_EVENT ones are the late events. */
+        /** A record sent to the dead-letter topic. */
         void deadLettered(DeadLetterReason reason);
     }
 
@@ -87,41 +93,45 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
     /**
      * The intake's settings.
      *
-     * @param grace            how far behind stream time an event may be and still count
+     * @param horizon          how far behind the input's progress an event may be and still count
+     * @param maxSkew          how far ahead of the clock an event may be and still count
      * @param dedupRetention   how long an eventId is remembered, so that a retry or replay within it counts once
      * @param dedupIdsInMemory per task, how many remembered eventIds are located in memory ({@link SeenEventIds})
      */
-    public record Settings(Duration grace, Duration dedupRetention, int dedupIdsInMemory) {
+    public record Settings(Duration horizon, Duration maxSkew, Duration dedupRetention, int dedupIdsInMemory) {
         public Settings {
             SeenEventIds.checkMaxLocated(dedupIdsInMemory);
-            if (dedupRetention.compareTo(grace) < 0) {
-                throw new IllegalArgumentException("eventIds must be remembered at least as long as the grace "
-                        + "period");
+            if (dedupRetention.compareTo(horizon) < 0) {
+                throw new IllegalArgumentException("eventIds must be remembered at least as long as the lateness "
+                        + "horizon (" + horizon + "), not " + dedupRetention);
             }
         }
 
-        /** The declarations of an intake's settings: {@code <prefix>.grace} and {@code <prefix>.dedup.*}. */
+        /**
+         * The declarations of an intake's own settings, {@code <prefix>.dedup.*}; the horizon and skew are every
+         * input's ({@link Lateness}).
+         */
         public static Keys keys(String prefix, String events) {
-            return new Keys(Setting.duration(prefix + ".grace", "PT1H", "How far behind stream time " + events
-                            + " may be and still count; later ones are dead-lettered as LATE_EVENT."),
-                    Setting.duration(prefix + ".dedup.retention", "P7D", "How long the eventIds of " + events
-                            + " are remembered, so that a retry or replay within it counts once (at least the grace "
-                            + "period)."),
+            return new Keys(Setting.duration(prefix + ".dedup.retention", "P35D", "How long the eventIds of "
+                            + events + " are remembered, so that a retry or replay within it counts once (at least "
+                            + "the lateness horizon: `events.max.age` + `events.max.lag` + `events.max.clock.skew`)."),
                     Setting.integer(prefix + ".dedup.ids.in.memory", SeenEventIds.DEFAULT_MAX_LOCATED, 0,
                             100_000_000, "Per intake task, how many remembered eventIds are located in memory "
                                     + "(21 to 43 bytes each); past it they are indexed in RocksDB (0: always)."));
         }
     }
 
-    /** The declarations of an intake's settings. */
-    public record Keys(Setting<Duration> grace, Setting<Duration> dedupRetention, Setting<Integer> dedupIdsInMemory) {
+    /** The declarations of an intake's own settings. */
+    public record Keys(Setting<Duration> dedupRetention, Setting<Integer> dedupIdsInMemory) {
         public List<Setting<?>> all() {
-            return List.of(grace, dedupRetention, dedupIdsInMemory);
+            return List.of(dedupRetention, dedupIdsInMemory);
         }
 
-        /** The settings in {@code config}. */
+        /** The settings in {@code config}, with the {@link Lateness} rule there. */
         public Settings read(LayeredConfig config) {
-            return new Settings(grace.read(config), dedupRetention.read(config), dedupIdsInMemory.read(config));
+            Lateness lateness = Lateness.from(config);
+            return new Settings(lateness.horizon(), lateness.maxSkew(), dedupRetention.read(config),
+                    dedupIdsInMemory.read(config));
         }
     }
 
@@ -135,7 +145,7 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
         SeenEventIds.addStores(builder, kind.seenStore(), settings.dedupRetention());
         String prefix = kind.prefix();
         KStream<String, Intake<E>> intake = builder.stream(topic.name(), topic.consumed().withName(prefix + "-source")
-                        .withTimestampExtractor(new EventTimeExtractor<>(kind.occurredAt())))
+                        .withTimestampExtractor(new EventTimeExtractor<>(kind.occurredAt(), settings.maxSkew())))
                 .process(() -> new EventIntake<>(kind, settings, observer), Named.as(kind.name()),
                         SeenEventIds.stores(kind.seenStore()));
         Map<String, KStream<String, Intake<E>>> routes = intake.split(Named.as(prefix + "-"))
@@ -149,14 +159,16 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
     }
 
     private final Kind<E> kind;
-    private final Duration grace;
+    private final Duration horizon;
+    private final Duration maxSkew;
     private final Observer<? super E> observer;
     private final SeenEventIds seen;
     private ProcessorContext<String, Intake<E>> context;
 
     EventIntake(Kind<E> kind, Settings settings, Observer<? super E> observer) {
         this.kind = kind;
-        this.grace = settings.grace();
+        this.horizon = settings.horizon();
+        this.maxSkew = settings.maxSkew();
         this.observer = observer;
         this.seen = new SeenEventIds(kind.seenStore(), settings.dedupRetention(), settings.dedupIdsInMemory());
     }
@@ -183,11 +195,19 @@ public final class EventIntake<E> implements Processor<String, Decoded<E>, Strin
         }
         Instant occurredAt = kind.occurredAt().apply(event);
         long eventTime = occurredAt.toEpochMilli();
-        long streamTime = context.currentStreamTimeMs();
-        if (eventTime < streamTime - grace.toMillis()) {
+        long clock = EventTimeExtractor.clock(decoded.kafkaTimestamp(), context.currentSystemTimeMs());
+        if (eventTime > clock + maxSkew.toMillis()) {
+            reject(record, DeadLetterReason.FUTURE_EVENT, "occurredAt " + occurredAt + " is "
+                    + Duration.ofMillis(eventTime - clock) + " ahead of the clock (" + Instant.ofEpochMilli(clock)
+                    + ", the earlier of its receipt and now), beyond the allowed clock skew of " + maxSkew);
+            return;
+        }
+        long progress = seen.progress();
+        if (progress != Long.MIN_VALUE && eventTime < progress - horizon.toMillis()) {
             reject(record, DeadLetterReason.LATE_EVENT, "occurredAt " + occurredAt + " is "
-                    + Duration.ofMillis(streamTime - eventTime) + " behind stream time "
-                    + Instant.ofEpochMilli(streamTime) + ", beyond the grace period of " + grace);
+                    + Duration.ofMillis(progress - eventTime) + " behind the latest " + kind.prefix()
+                    + " event counted (" + Instant.ofEpochMilli(progress) + "), beyond the lateness horizon of "
+                    + horizon);
             return;
         }
         String eventId = Uuids.normalize(kind.eventId().apply(event));

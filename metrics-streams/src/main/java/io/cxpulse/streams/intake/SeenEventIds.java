@@ -75,8 +75,9 @@ public final class SeenEventIds {
     /** The default of the most ids an intake task's locator holds. */
     public static final int DEFAULT_MAX_LOCATED = 250_000;
     private static final String MARKER_KEY = "applied";
-    /** Batch header: token, the latest event time in it, the id count. */
-    private static final int HEADER = Long.BYTES + Long.BYTES + Integer.BYTES;
+    /** Batch header: token, the latest event time in it, the progress when it was written, the id count. */
+    private static final int HEADER = Long.BYTES + Long.BYTES + Long.BYTES + Integer.BYTES;
+    private static final int PROGRESS_AT = 2 * Long.BYTES;
     /** In the locator: the hash is several ids', whose batches are in {@link #shared}. */
     private static final long SEVERAL = -1;
     private static final long NONE = -2;
@@ -100,6 +101,8 @@ public final class SeenEventIds {
     private long nextBatch;
     private long oldestBatch;
     private long unwrittenLatest;
+    /** The latest event time of every id counted, written or waiting. */
+    private long progress;
     /** Per hash of a counted id, its batch, or {@link #SEVERAL}; {@code null} while the index is used instead. */
     private LongLongHashMap locator;
     /** Per hash several counted ids have, their batches, one entry an id. */
@@ -178,6 +181,8 @@ public final class SeenEventIds {
         marker = context.getStateStore(markerOf(name));
         oldestBatch = firstKey(batches.all(), 0);
         nextBatch = firstKey(batches.reverseAll(), -1) + 1;
+        byte[] newest = nextBatch > 0 ? batches.get(nextBatch - 1) : null;
+        progress = newest == null ? Long.MIN_VALUE : ByteBuffer.wrap(newest).getLong(PROGRESS_AT);
         fillLocator();
         if (locator == null) {
             learn();
@@ -224,6 +229,7 @@ public final class SeenEventIds {
         unwritten.putLong(eventTime).putInt(id.length).put(id);
         unwrittenCount++;
         unwrittenLatest = Math.max(unwrittenLatest, eventTime);
+        progress = Math.max(progress, eventTime);
         if (locator == null) {
             index.put(eventId, eventTime, eventTime);
         } else {
@@ -244,7 +250,7 @@ public final class SeenEventIds {
         long token = ThreadLocalRandom.current().nextLong();
         long number = nextBatch++;
         byte[] batch = Arrays.copyOf(unwritten.array(), unwritten.position());
-        ByteBuffer.wrap(batch).putLong(token).putLong(unwrittenLatest).putInt(unwrittenCount);
+        ByteBuffer.wrap(batch).putLong(token).putLong(unwrittenLatest).putLong(progress).putInt(unwrittenCount);
         batches.put(number, batch);
         if (locator == null) {
             mark(number, token);
@@ -255,9 +261,20 @@ public final class SeenEventIds {
         expire();
     }
 
-    /** Deletes the oldest batches whose ids are all past the retention (the index forgets them by itself). */
+    /**
+     * The latest event time of the ids counted (in this task, as of the last commit and since), or
+     * {@code Long.MIN_VALUE} before the first: the input's progress, which the retention is measured back from.
+     */
+    public long progress() {
+        return progress;
+    }
+
+    /**
+     * Deletes the oldest batches whose ids are all past the retention behind the progress (the index forgets them
+     * by itself).
+     */
     private void expire() {
-        long horizon = context.currentStreamTimeMs() - retention.toMillis();
+        long horizon = progress - retention.toMillis();
         List<Long> expired = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> oldest = batches.range(oldestBatch, null)) {
             while (oldest.hasNext()) {

@@ -95,8 +95,8 @@ final class Meters {
         counter("cx.dead.letters", "Records sent to the dead-letter topic, by reason",
                 "type", type, "reason", reason.name()).increment();
         if (reason == DeadLetterReason.LATE_EVENT) {
-            counter("cx.late.events", "Events later than the grace period (dead-lettered, not counted)",
-                    "type", type).increment();
+            counter("cx.late.events", "Events further behind their input's progress than the lateness horizon "
+                    + "(dead-lettered, not counted)", "type", type).increment();
         }
     }
 

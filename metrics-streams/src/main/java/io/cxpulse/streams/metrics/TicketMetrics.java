@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,11 +29,12 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  *   <li>Counters: {@code cx_ticket_events_total{type,priority,channel}} after deduplication, dead letters,
  *       duplicates and late events with {@code type="ticket-event"}, {@code cx_ticket_sla_breaches_total{priority}},
- *       {@code cx_ticket_resolutions_superseded_total{channel,priority}}.</li>
- *   <li>Histograms, observed once per duration when it becomes final: {@code cx_ticket_first_response_seconds}
- *       and {@code cx_ticket_resolution_seconds} ({@code resolution="first"} once per ticket, {@code "full"} for
- *       every resolution that became the ticket's last one, so a reopened ticket resolved again is observed
- *       again; the superseded count says how often), labelled {@code channel, priority}.</li>
+ *       {@code cx_ticket_figures_retracted_total{duration,channel,priority}}.</li>
+ *   <li>Histograms, observed each time a duration is reported: {@code cx_ticket_first_response_seconds} and
+ *       {@code cx_ticket_resolution_seconds} ({@code resolution="first"} or {@code "full"}), labelled
+ *       {@code channel, priority}. A figure that a late event changed, or a ticket reopened and resolved again,
+ *       is observed again (a histogram cannot take an observation back; the retracted count says how often):
+ *       the windowed gauges below, the aggregates topic and the query API take it back exactly.</li>
  *   <li>Gauges of the windows at stream time: {@code cx_ticket_response_time_seconds{duration,window,quantile,
  *       channel,priority}} (p50, p90, p99 of first_response, first_resolution and full_resolution, for all
  *       tickets, per channel and per priority; the others "all"), {@code cx_ticket_resolved},
@@ -49,7 +51,7 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
             Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
             Duration.ofHours(24), Duration.ofHours(48), Duration.ofDays(7)};
     private static final String RESOLUTION =
-            "OPENED to RESOLVED: first once per ticket, full for each resolution that became the last";
+            "OPENED to RESOLVED (first, or full: the last), observed each time it is reported";
     private static final List<String> RATE_LABELS = List.of("window", "channel", "queue");
     private final int topN;
     private final Map<String, Map<TicketPriority, long[]>> backlog = new ConcurrentHashMap<>();
@@ -78,22 +80,24 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
         String priority = String.valueOf(settled.facets().priority());
         switch (settled.kind()) {
             case FIRST_RESPONSE -> timer("cx.ticket.first.response",
-                    "OPENED to first AGENT_REPLIED, observed once per ticket when final",
+                    "OPENED to first AGENT_REPLIED, observed each time it is reported",
                     "channel", channel, "priority", priority).record(settled.duration());
             case FIRST_RESOLUTION -> timer("cx.ticket.resolution", RESOLUTION,
                     "channel", channel, "priority", priority, "resolution", "first").record(settled.duration());
-            case FULL_RESOLUTION -> {
-                timer("cx.ticket.resolution", RESOLUTION,
-                        "channel", channel, "priority", priority, "resolution", "full").record(settled.duration());
-                if (settled.supersedes()) {
-                    meters.counter("cx.ticket.resolutions.superseded",
-                            "Full resolutions replaced by a later one after a reopen",
-                            "channel", channel, "priority", priority).increment();
-                }
-            }
+            case FULL_RESOLUTION -> timer("cx.ticket.resolution", RESOLUTION,
+                    "channel", channel, "priority", priority, "resolution", "full").record(settled.duration());
             default -> {
             }
         }
+    }
+
+    @Override
+    public void retracted(Settled retracted) {
+        meters.counter("cx.ticket.figures.retracted", "Ticket durations reported and then taken back, because a "
+                        + "late event changed them or a reopen undid a resolution",
+                "duration", retracted.kind().name().toLowerCase(Locale.ROOT),
+                "channel", retracted.facets().channel() == null ? "none" : retracted.facets().channel().name(),
+                "priority", String.valueOf(retracted.facets().priority())).increment();
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class FrictionQueries {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final LongSupplier streamTime;
+    private final History history;
     private final FrictionSettings settings;
     private final FrictionBucketSerde serde = new FrictionBucketSerde();
     private final Peers peers = new Peers();
@@ -68,7 +68,7 @@ public final class FrictionQueries {
     public FrictionQueries(KafkaStreams streams, HostInfo self, LongSupplier streamTime, FrictionSettings settings) {
         this.streams = streams;
         this.self = self;
-        this.streamTime = streamTime;
+        this.history = new History(settings.buckets(), FrictionSettings.BUCKETS, streamTime);
         this.settings = settings;
     }
 
@@ -89,9 +89,8 @@ public final class FrictionQueries {
             throw new BadParameter("by", "by must be frictionRate or detractorLift, not '" + by + "'");
         }
         int limit = limit(ctx);
-        Long at = SurveyQueries.at(ctx);
-        long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
-        long end = window.end(time);
+        long end = window.end(history.time(SurveyQueries.at(ctx)));
+        history.check(window, end - window.length().toMillis(), "at");
         Map<String, FrictionBucket> sums = local(window, end);
         if (ctx.queryParam("forwarded") != null) {
             Map<String, String> partial = new LinkedHashMap<>();

@@ -27,6 +27,7 @@ import io.cxpulse.common.problem.Problem;
 import io.cxpulse.common.problem.ProblemType;
 import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyFigures;
+import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.survey.SurveyTopology;
 import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.Dimension;
@@ -68,18 +69,20 @@ public final class SurveyQueries {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final LongSupplier streamTime;
+    private final History history;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param streams    the running application
      * @param self       this instance's {@code application.server}
+     * @param buckets    how long the survey buckets are kept
      * @param streamTime the latest event time this instance's tasks have seen, or -1
      */
-    public SurveyQueries(KafkaStreams streams, HostInfo self, LongSupplier streamTime) {
+    public SurveyQueries(KafkaStreams streams, HostInfo self, RollingWindow.Retention buckets,
+            LongSupplier streamTime) {
         this.streams = streams;
         this.self = self;
-        this.streamTime = streamTime;
+        this.history = new History(buckets, SurveySettings.BUCKETS, streamTime);
     }
 
     public void routes(Javalin app) {
@@ -128,6 +131,8 @@ public final class SurveyQueries {
                 "touchpoint is kept on its own: it cannot be combined with segment or channel"));
         Long at = at(ctx);
         int points = trend ? points(ctx) : 1;
+        long end = window.end(history.time(at));
+        history.check(window, end - points * window.length().toMillis(), trend ? "points" : "at");
         String key = dimension.key(metric);
         String store = window.bucket().store();
         KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
@@ -141,8 +146,6 @@ public final class SurveyQueries {
         ReadOnlyWindowStore<String, ScoreHistogram> buckets = streams.store(StoreQueryParameters
                 .fromNameAndType(store, QueryableStoreTypes.<String, ScoreHistogram>windowStore())
                 .withPartition(metadata.partition()));
-        long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
-        long end = window.end(time);
         if (!trend) {
             Answers.json(ctx, 200, figures(metric, dimension, window, end,
                     BucketWindows.sum(buckets, key, window, end, ScoreHistogram.empty(metric))));

@@ -22,6 +22,7 @@ import io.cxpulse.streams.query.SurveyQueries.BadParameter;
 import io.cxpulse.streams.ticket.TicketBucket;
 import io.cxpulse.streams.ticket.TicketBucketSerde;
 import io.cxpulse.streams.ticket.TicketCell;
+import io.cxpulse.streams.ticket.TicketSettings;
 import io.cxpulse.streams.ticket.TicketTopology;
 import io.cxpulse.streams.window.DurationSketch;
 import io.cxpulse.streams.window.RollingWindow;
@@ -64,19 +65,21 @@ public final class TicketQueries {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final LongSupplier streamTime;
+    private final History history;
     private final TicketBucketSerde serde = new TicketBucketSerde();
     private final Peers peers = new Peers();
 
     /**
      * @param streams    the running application
      * @param self       this instance's {@code application.server}
+     * @param buckets    how long the ticket buckets are kept
      * @param streamTime the latest event time this instance's ticket tasks have seen, or -1
      */
-    public TicketQueries(KafkaStreams streams, HostInfo self, LongSupplier streamTime) {
+    public TicketQueries(KafkaStreams streams, HostInfo self, RollingWindow.Retention buckets,
+            LongSupplier streamTime) {
         this.streams = streams;
         this.self = self;
-        this.streamTime = streamTime;
+        this.history = new History(buckets, TicketSettings.BUCKETS, streamTime);
     }
 
     public void routes(Javalin app) {
@@ -140,8 +143,8 @@ public final class TicketQueries {
         if (queue != null && (queue.isBlank() || queue.length() > MAX_QUEUE)) {
             throw new BadParameter("queue", "queue must be a name of 1 to " + MAX_QUEUE + " characters");
         }
-        Long at = SurveyQueries.at(ctx);
-        long time = at != null ? at : streamTime.getAsLong() >= 0 ? streamTime.getAsLong() : System.currentTimeMillis();
+        long time = history.time(SurveyQueries.at(ctx));
+        history.check(window, window.end(time) - window.length().toMillis(), "at");
         return new Slice(window, channel == null ? null : Channel.valueOf(channel),
                 priority == null ? null : TicketPriority.valueOf(priority), queue, window.end(time));
     }

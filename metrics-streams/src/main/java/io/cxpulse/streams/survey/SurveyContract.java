@@ -1,6 +1,7 @@
 package io.cxpulse.streams.survey;
 
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.schemas.contract.LabelValues;
 import io.cxpulse.schemas.contract.ScoreScale;
 import io.cxpulse.streams.intake.EventContract;
 
@@ -27,6 +28,7 @@ final class SurveyContract {
             return "score " + response.getScore() + " is outside " + scale.min() + "-" + scale.max() + " for "
                     + response.getMetric();
         }
-        return null;
+        String segment = LabelValues.violation("segment", response.getSegment());
+        return segment != null ? segment : LabelValues.violation("touchpoint", response.getTouchpoint());
     }
 }

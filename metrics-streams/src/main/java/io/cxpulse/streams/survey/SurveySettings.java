@@ -9,6 +9,7 @@ import io.cxpulse.common.Setting;
 import io.cxpulse.common.SettingSet;
 import io.cxpulse.streams.alert.ShareAlertRule;
 import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.Lateness;
 import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * How the survey topology keeps and emits its aggregates; the settings are declared below ({@link #SETTINGS}).
  *
- * @param intake          grace and deduplication of survey responses
+ * @param intake          lateness and deduplication of survey responses
  * @param buckets         how long minute and hour buckets are kept
  * @param combineInterval how often the sums of new responses per key and minute cross to the tasks that own the
  *                        keys (wall-clock time)
@@ -38,7 +39,7 @@ public record SurveySettings(EventIntake.Settings intake, RollingWindow.Retentio
             List.of(COMBINE_INTERVAL, EMIT_INTERVAL), ALERTS.all());
 
     public SurveySettings {
-        RollingWindow.checkRetention(buckets, intake.grace());
+        RollingWindow.checkRetention(buckets, intake.horizon());
     }
 
     /** The settings in {@code config}; a bad value fails naming its key. */
@@ -53,7 +54,7 @@ public record SurveySettings(EventIntake.Settings intake, RollingWindow.Retentio
 
     /** The defaults, with {@code overrides} (by key) over them. */
     public static SurveySettings with(Map<String, String> overrides) {
-        return from(LayeredConfig.over(SETTINGS, overrides));
+        return from(Lateness.over(SETTINGS, overrides));
     }
 
     /** The defaults. */

@@ -37,8 +37,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * Keeps the score histograms of each metric and dimension (the key) in minute and hour buckets, adding the sums of new
  * responses that {@link SurveyCombiner} sends: one write per bucket size per sum. Every {@code emitInterval} of
  * wall-clock time it sums the buckets of the keys that changed into the rolling 1h, 24h and 7d windows that end at
- * stream time, emits the ones whose figures changed, and evaluates detractor alerts; when stream time crosses into a
- * new minute, every key is re-summed, since buckets have left its windows.
+ * stream time and emits the ones whose figures changed; when stream time crosses into a new minute, every key is
+ * re-summed, since buckets have left its windows.
+ *
+ * <p>Detractor alerts are about now: each evaluation takes the hour that ends at the wall clock's next minute
+ * against the 7 days of hour buckets before it, for the keys that changed, and for every key when the wall clock
+ * crosses into a new minute. A late response lands in its own buckets: in a past hour it changes only baselines and
+ * past windows, so it never opens an alert for a past hour, and an import of history gives the baseline at once.
  */
 final class SurveyWindows implements Processor<String, ScoreHistogram, String, SurveyWindows.Emitted> {
     static final String NAME = "survey-windows";
@@ -66,6 +71,7 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
     private KeyValueStore<String, CxAlert> alerts;
     private String task;
     private long lastEnd = Long.MIN_VALUE;
+    private long lastAlertEnd = Long.MIN_VALUE;
 
     SurveyWindows(SurveySettings settings, SurveyObserver observer) {
         this.settings = settings;
@@ -80,6 +86,7 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         known.clear();
         lastEmitted.clear();
         lastEnd = Long.MIN_VALUE;
+        lastAlertEnd = Long.MIN_VALUE;
         this.context = context;
         this.task = context.taskId().toString();
         for (Bucket bucket : Bucket.values()) {
@@ -125,8 +132,17 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         long end = RollingWindow.HOUR_1.end(streamTime);
         boolean rolled = end != lastEnd;
         lastEnd = end;
-        List<String> keys = new ArrayList<>(rolled ? known : dirty);
-        if (rolled) {
+        for (String key : rolled ? known : dirty) {
+            Keyed keyed = keyed(key);
+            if (keyed != null) {
+                emit(key, keyed, streamTime);
+            }
+        }
+        long alertEnd = RollingWindow.HOUR_1.end(context.currentSystemTimeMs());
+        boolean alertRolled = alertEnd != lastAlertEnd;
+        lastAlertEnd = alertEnd;
+        List<String> keys = new ArrayList<>(alertRolled ? known : dirty);
+        if (alertRolled) {
             try (KeyValueIterator<String, CxAlert> open = alerts.all()) {
                 open.forEachRemaining(entry -> {
                     if (!known.contains(entry.key)) {
@@ -137,22 +153,20 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         }
         for (String key : keys) {
             Keyed keyed = keyed(key);
-            if (keyed != null) {
-                emit(key, keyed, streamTime);
+            Dimension.Kind kind = keyed == null ? null : keyed.dimension().kind();
+            if (keyed != null && keyed.metric() == SurveyMetric.NPS
+                    && (kind == Dimension.Kind.ALL || kind == Dimension.Kind.SEGMENT)) {
+                evaluateAlert(key, keyed, alertEnd, streamTime);
             }
         }
         dirty.clear();
     }
 
     private void emit(String key, Keyed keyed, long streamTime) {
-        ScoreHistogram lastHour = null;
         for (RollingWindow window : RollingWindow.values()) {
             long end = window.end(streamTime);
             ScoreHistogram histogram = BucketWindows.sum(buckets.get(window.bucket()), key, window, end,
                     ScoreHistogram.empty(keyed.metric()));
-            if (window == RollingWindow.HOUR_1) {
-                lastHour = histogram;
-            }
             observer.figures(task, keyed, window, end, histogram);
             String outKey = key + "|" + window.label();
             if (!histogram.equals(lastEmitted.get(outKey))) {
@@ -161,13 +175,12 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
                         histogram)), streamTime));
             }
         }
-        Dimension.Kind kind = keyed.dimension().kind();
-        if (keyed.metric() == SurveyMetric.NPS && (kind == Dimension.Kind.ALL || kind == Dimension.Kind.SEGMENT)) {
-            evaluateAlert(key, keyed, lastHour, RollingWindow.HOUR_1.end(streamTime), streamTime);
-        }
     }
 
-    private void evaluateAlert(String key, Keyed keyed, ScoreHistogram hour, long hourEnd, long streamTime) {
+    /** Evaluates the detractor alert of {@code key} on the hour that ends at {@code hourEnd}, the current one. */
+    private void evaluateAlert(String key, Keyed keyed, long hourEnd, long streamTime) {
+        ScoreHistogram hour = BucketWindows.sum(buckets.get(Bucket.MINUTE), key, RollingWindow.HOUR_1, hourEnd,
+                ScoreHistogram.empty(SurveyMetric.NPS));
         long hourStart = hourEnd - RollingWindow.HOUR_1.length().toMillis();
         long baselineEnd = Bucket.HOUR.start(hourStart);
         ScoreHistogram baseline = BucketWindows.sum(buckets.get(Bucket.HOUR), key, RollingWindow.DAYS_7,

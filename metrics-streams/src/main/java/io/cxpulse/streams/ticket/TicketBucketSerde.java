@@ -5,14 +5,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 import io.cxpulse.streams.state.DataSerde;
+import io.cxpulse.streams.ticket.TicketLifecycle.Kind;
 import io.cxpulse.streams.window.DurationSketch;
 
 /**
  * A {@link TicketBucket} in bytes, for window stores and the repartition topic: a version, the three counts, and
- * the four sketches in DDSketch's own encoding, each after its length.
+ * per kind of duration the sketches of those reported and of those taken back, in DDSketch's own encoding, each
+ * after its length.
  */
 public final class TicketBucketSerde extends DataSerde<TicketBucket> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     public TicketBucketSerde() {
         super("a ticket bucket", TicketBucketSerde::write, TicketBucketSerde::read);
@@ -23,9 +25,9 @@ public final class TicketBucketSerde extends DataSerde<TicketBucket> {
         out.writeLong(bucket.resolved());
         out.writeLong(bucket.reopened());
         out.writeLong(bucket.oneTouch());
-        for (DurationSketch sketch : new DurationSketch[] {bucket.firstResponse(), bucket.firstResolution(),
-                bucket.rawFullResolution(), bucket.fullRetracted()}) {
-            sketch.writeTo(out);
+        for (Kind kind : Kind.values()) {
+            bucket.added(kind).writeTo(out);
+            bucket.retracted(kind).writeTo(out);
         }
     }
 
@@ -37,10 +39,13 @@ public final class TicketBucketSerde extends DataSerde<TicketBucket> {
         long resolved = in.readLong();
         long reopened = in.readLong();
         long oneTouch = in.readLong();
-        DurationSketch[] sketches = new DurationSketch[4];
-        for (int i = 0; i < sketches.length; i++) {
-            sketches[i] = DurationSketch.readFrom(in);
+        int kinds = Kind.values().length;
+        DurationSketch[] added = new DurationSketch[kinds];
+        DurationSketch[] retracted = new DurationSketch[kinds];
+        for (int i = 0; i < kinds; i++) {
+            added[i] = DurationSketch.readFrom(in);
+            retracted[i] = DurationSketch.readFrom(in);
         }
-        return new TicketBucket(sketches[0], sketches[1], sketches[2], sketches[3], resolved, reopened, oneTouch);
+        return new TicketBucket(added, retracted, resolved, reopened, oneTouch);
     }
 }

@@ -3,6 +3,7 @@ package io.cxpulse.streams.ticket;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
 import io.cxpulse.avro.TicketPriority;
+import io.cxpulse.schemas.contract.LabelValues;
 import io.cxpulse.streams.intake.EventContract;
 
 /**
@@ -43,6 +44,7 @@ public final class TicketContract {
         if (event.getPriority() == null || event.getPriority() == TicketPriority.UNKNOWN) {
             return "priority " + event.getPriority() + " is not LOW, NORMAL, HIGH or URGENT";
         }
-        return null;
+        String segment = LabelValues.violation("segment", event.getSegment());
+        return segment != null ? segment : LabelValues.violation("queue", event.getQueue());
     }
 }

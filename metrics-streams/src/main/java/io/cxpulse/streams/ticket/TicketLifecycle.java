@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.TicketEvent;
@@ -24,34 +26,35 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * What is known of one support ticket, built from its events in any arrival order within the grace period, and
- * the durations that have become final.
+ * What is known of one support ticket, built from its events in any arrival order, and the durations it reports.
  *
  * <p>Events are applied as they arrive ({@link #apply}); the ticket's times are minima and maxima over event time,
- * so arrival order does not matter. A duration is final once no event that could change it can still arrive: an
- * event at time t is accepted while stream time minus grace is at most t, so the first agent reply at r can no
- * longer be undercut once stream time minus grace has passed r. {@link #settle} reports each duration the first
- * time it is final:
+ * so arrival order does not matter. Each figure is reported as soon as the events that make it are there, and
+ * corrected when a late event changes it ({@link #update}: the figure reported before is retracted and the new one
+ * added, in the windows of their own times and cells):
  * <ul>
- *   <li>first response: OPENED to the first AGENT_REPLIED;</li>
+ *   <li>first response: OPENED to the first AGENT_REPLIED (an earlier reply that arrives later replaces it);</li>
  *   <li>first resolution: OPENED to the first RESOLVED;</li>
- *   <li>full resolution: OPENED to the last RESOLVED, once that resolution is final and no REOPENED follows it;
- *       a ticket reopened and resolved again reports its full resolution again, marked as superseding the
- *       earlier one.</li>
+ *   <li>full resolution: OPENED to the last RESOLVED while no REOPENED follows it, with whether the ticket was
+ *       ever reopened and was resolved in one touch; a REOPENED after it retracts it (the ticket is no longer
+ *       resolved), and a new resolution reports it again, as reopened.</li>
  * </ul>
+ * The channel, priority and queue a figure counts under are the ticket's latest by event time; a late event that
+ * changes them moves the figures to their new cell.
  *
  * <p>Impossible sequences are refused, not applied: a second OPENED, and any event timestamped before the
  * ticket's OPENED. An event on a ticket whose OPENED has not been seen waits, in case the OPENED arrives within
- * the grace period; once that has passed it is refused as an event on an unknown ticket.
+ * the lateness horizon; once the ticket events' progress has passed it by the horizon it is refused as an event on
+ * an unknown ticket.
  *
  * <p>A first-response target (per priority) is breached when the ticket has neither an agent reply nor a
- * resolution nor a close by OPENED plus the target; the breach is reported once, when it is final (no reply before
- * the deadline can still arrive), and its end once the ticket is answered.
+ * resolution nor a close by OPENED plus the target; the breach is reported once the ticket events' progress has
+ * passed the deadline by the SLA wait with no such answer before it, and its end once the ticket is answered.
  *
  * <p>Deduplication by eventId happens before this class: every event given to it counts.
  */
 public final class TicketLifecycle {
-    private static final int STATE_VERSION = 1;
+    private static final int STATE_VERSION = 2;
     private static final SpecificDatumWriter<TicketEvent> EVENT_WRITER = new SpecificDatumWriter<>(TicketEvent.class);
     private static final SpecificDatumReader<TicketEvent> EVENT_READER = new SpecificDatumReader<>(TicketEvent.class);
     private Instant openedAt;
@@ -69,9 +72,7 @@ public final class TicketLifecycle {
     private Instant statusAt;
     private Instant firstClosedAt;
     private final List<Held> waiting = new ArrayList<>();
-    private boolean firstResponseReported;
-    private boolean firstResolutionReported;
-    private Settled reportedFull;
+    private final Map<Kind, Settled> reported = new EnumMap<>(Kind.class);
     private Instant breachDeadline;
     private boolean breachAnswered;
     private boolean slaChecked;
@@ -80,16 +81,8 @@ public final class TicketLifecycle {
     public record Facets(Channel channel, TicketPriority priority, String queue, boolean reopened, boolean oneTouch) {
     }
 
-    /**
-     * A duration that has become final, placed at the event time that completed it, with the facets it counts
-     * under. A full resolution that replaces one reported earlier (the ticket was reopened and resolved again)
-     * carries the one it supersedes, so that it can be taken back out of its window.
-     */
-    public record Settled(Kind kind, Duration duration, Instant at, Facets facets, Settled superseded) {
-        /** Whether it replaces an earlier full resolution. */
-        public boolean supersedes() {
-            return superseded != null;
-        }
+    /** A duration the ticket reports, placed at the event time that completed it, with the facets it counts under. */
+    public record Settled(Kind kind, Duration duration, Instant at, Facets facets) {
     }
 
     /** The durations a ticket reports. */
@@ -119,8 +112,11 @@ public final class TicketLifecycle {
         }
     }
 
-    /** What {@link #settle} found: durations newly final, waiting events refused, and a breach or its end. */
-    public record Settlement(List<Settled> settled, List<Refused> refused, Breach breach) {
+    /**
+     * What {@link #update} found: figures reported before and now changed or gone (to take back out of their
+     * windows), figures new or changed (to add), waiting events refused, and a breach or its end.
+     */
+    public record Settlement(List<Settled> retracted, List<Settled> settled, List<Refused> refused, Breach breach) {
     }
 
     /**
@@ -194,50 +190,64 @@ public final class TicketLifecycle {
     }
 
     /**
-     * The durations that have become final by {@code streamTime} with {@code grace}, each reported once (a full
-     * resolution again when it moved), the waiting events whose OPENED can no longer arrive, and a first-response
-     * breach against {@code targets} (by priority; a priority without one has no target) or its end.
+     * Brings the reported figures up to date with what is known, and settles what time decides: with the ticket
+     * events' {@code progress} (the latest event time counted), waiting events older than the {@code horizon}
+     * behind it are refused, and a first-response target (by priority in {@code targets}; a priority without one
+     * has no target) whose deadline it has passed by {@code slaWait} with no answer before it is a breach.
      */
-    public Settlement settle(Instant streamTime, Duration grace, Map<TicketPriority, Duration> targets) {
-        Instant closed = streamTime.minus(grace);
+    public Settlement update(Instant progress, Duration horizon, Duration slaWait,
+            Map<TicketPriority, Duration> targets) {
+        List<Settled> retracted = new ArrayList<>();
         List<Settled> settled = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         if (openedAt == null) {
+            Instant closed = progress.minus(horizon);
             waiting.removeIf(held -> {
                 TicketEvent event = held.event();
                 if (event.getOccurredAt().isBefore(closed)) {
                     refused.add(new Refused(event, held.origin(), event.getType() + " on ticket "
-                            + event.getTicketId() + ", which has no OPENED event within the grace period of "
-                            + grace));
+                            + event.getTicketId() + ", which has no OPENED event within the lateness horizon of "
+                            + horizon));
                     return true;
                 }
                 return false;
             });
-            return new Settlement(settled, refused, null);
+            return new Settlement(retracted, settled, refused, null);
         }
-        if (!firstResponseReported && firstAgentReplyAt != null && firstAgentReplyAt.isBefore(closed)) {
-            firstResponseReported = true;
-            settled.add(new Settled(Kind.FIRST_RESPONSE, Duration.between(openedAt, firstAgentReplyAt),
-                    firstAgentReplyAt, facets(), null));
+        for (Kind kind : Kind.values()) {
+            Settled now = current(kind);
+            Settled before = reported.get(kind);
+            if (!Objects.equals(now, before)) {
+                if (before != null) {
+                    retracted.add(before);
+                }
+                if (now != null) {
+                    settled.add(now);
+                    reported.put(kind, now);
+                } else {
+                    reported.remove(kind);
+                }
+            }
         }
-        if (!firstResolutionReported && firstResolvedAt != null && firstResolvedAt.isBefore(closed)) {
-            firstResolutionReported = true;
-            settled.add(new Settled(Kind.FIRST_RESOLUTION, Duration.between(openedAt, firstResolvedAt),
-                    firstResolvedAt, facets(), null));
-        }
-        if (fullResolutionPending() && lastResolvedAt.isBefore(closed)) {
-            Settled full = new Settled(Kind.FULL_RESOLUTION, Duration.between(openedAt, lastResolvedAt),
-                    lastResolvedAt, facets(), reportedFull);
-            reportedFull = new Settled(full.kind(), full.duration(), full.at(), full.facets(), null);
-            settled.add(full);
-        }
-        return new Settlement(settled, refused, breach(closed, targets));
+        return new Settlement(retracted, settled, refused, breach(progress.minus(slaWait), targets));
     }
 
-    private boolean fullResolutionPending() {
-        boolean resolvedNow = lastResolvedAt != null
-                && (lastReopenedAt == null || lastReopenedAt.isBefore(lastResolvedAt));
-        return resolvedNow && (reportedFull == null || !lastResolvedAt.equals(reportedFull.at()));
+    /** The figure of {@code kind} as the ticket stands, or null when it has none. */
+    private Settled current(Kind kind) {
+        Facets cell = new Facets(channel, priority, queue, false, false);
+        return switch (kind) {
+            case FIRST_RESPONSE -> firstAgentReplyAt == null ? null : new Settled(kind,
+                    Duration.between(openedAt, firstAgentReplyAt), firstAgentReplyAt, cell);
+            case FIRST_RESOLUTION -> firstResolvedAt == null ? null : new Settled(kind,
+                    Duration.between(openedAt, firstResolvedAt), firstResolvedAt, cell);
+            case FULL_RESOLUTION -> !resolvedNow() ? null : new Settled(kind,
+                    Duration.between(openedAt, lastResolvedAt), lastResolvedAt, facets());
+        };
+    }
+
+    /** Whether the ticket's last RESOLVED has no REOPENED after it. */
+    private boolean resolvedNow() {
+        return lastResolvedAt != null && (lastReopenedAt == null || lastReopenedAt.isBefore(lastResolvedAt));
     }
 
     private Breach breach(Instant closed, Map<TicketPriority, Duration> targets) {
@@ -272,31 +282,20 @@ public final class TicketLifecycle {
     }
 
     /**
-     * The earliest stream time at which {@link #settle} could report something that it would not report now:
-     * a duration or a waiting event's refusal when it becomes final, or the first-response deadline; MAX_VALUE
-     * when nothing waits.
+     * The earliest progress of the ticket events at which {@link #update} would settle something by time alone: a
+     * waiting event's refusal, or the first-response deadline plus the SLA wait; MAX_VALUE when nothing waits.
      */
-    public long nextDue(Duration grace, Map<TicketPriority, Duration> targets) {
+    public long nextDue(Duration horizon, Duration slaWait, Map<TicketPriority, Duration> targets) {
         long due = Long.MAX_VALUE;
-        long after = grace.toMillis() + 1;
         if (openedAt == null) {
             for (Held held : waiting) {
-                due = Math.min(due, held.event().getOccurredAt().toEpochMilli() + after);
+                due = Math.min(due, held.event().getOccurredAt().toEpochMilli() + horizon.toMillis() + 1);
             }
             return due;
         }
-        if (!firstResponseReported && firstAgentReplyAt != null) {
-            due = Math.min(due, firstAgentReplyAt.toEpochMilli() + after);
-        }
-        if (!firstResolutionReported && firstResolvedAt != null) {
-            due = Math.min(due, firstResolvedAt.toEpochMilli() + after);
-        }
-        if (fullResolutionPending()) {
-            due = Math.min(due, lastResolvedAt.toEpochMilli() + after);
-        }
         Duration target = priority == null ? null : targets.get(priority);
         if (!slaChecked && breachDeadline == null && target != null) {
-            due = Math.min(due, openedAt.plus(target).toEpochMilli() + after);
+            due = Math.min(due, openedAt.plus(target).toEpochMilli() + slaWait.toMillis() + 1);
         }
         return due;
     }
@@ -371,7 +370,8 @@ public final class TicketLifecycle {
     /**
      * Writes the whole state (for a state store and its changelog): a version, the times as nullable epoch
      * milliseconds, counts, attributes by symbol name (not ordinal, so that a symbol added to an enum keeps the
-     * others), the report marks, and the waiting events with their origins, the events in Avro binary.
+     * others), the figures reported (kind by name, duration, time, facets), and the waiting events with their
+     * origins, the events in Avro binary.
      */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeByte(STATE_VERSION);
@@ -384,15 +384,14 @@ public final class TicketLifecycle {
         writeString(out, openedEventId);
         writeFacets(out, channel, priority, queue);
         writeString(out, status == null ? null : status.name());
-        out.writeBoolean(firstResponseReported);
-        out.writeBoolean(firstResolutionReported);
         out.writeBoolean(breachAnswered);
         out.writeBoolean(slaChecked);
-        out.writeBoolean(reportedFull != null);
-        if (reportedFull != null) {
-            out.writeLong(reportedFull.duration().toMillis());
-            out.writeLong(reportedFull.at().toEpochMilli());
-            Facets facets = reportedFull.facets();
+        out.writeInt(reported.size());
+        for (Settled figure : reported.values()) {
+            out.writeUTF(figure.kind().name());
+            out.writeLong(figure.duration().toMillis());
+            out.writeLong(figure.at().toEpochMilli());
+            Facets facets = figure.facets();
             writeFacets(out, facets.channel(), facets.priority(), facets.queue());
             out.writeBoolean(facets.reopened());
             out.writeBoolean(facets.oneTouch());
@@ -438,15 +437,14 @@ public final class TicketLifecycle {
         ticket.queue = attributes.queue();
         String status = readString(in);
         ticket.status = status == null ? null : TicketEventType.valueOf(status);
-        ticket.firstResponseReported = in.readBoolean();
-        ticket.firstResolutionReported = in.readBoolean();
         ticket.breachAnswered = in.readBoolean();
         ticket.slaChecked = in.readBoolean();
-        if (in.readBoolean()) {
+        int reported = in.readInt();
+        for (int i = 0; i < reported; i++) {
+            Kind kind = Kind.valueOf(in.readUTF());
             Duration duration = Duration.ofMillis(in.readLong());
             Instant at = Instant.ofEpochMilli(in.readLong());
-            Facets facets = readFacets(in, true);
-            ticket.reportedFull = new Settled(Kind.FULL_RESOLUTION, duration, at, facets, null);
+            ticket.reported.put(kind, new Settled(kind, duration, at, readFacets(in, true)));
         }
         int waiting = in.readInt();
         BinaryDecoder decoder = DecoderFactory.get().directBinaryDecoder(in, null);

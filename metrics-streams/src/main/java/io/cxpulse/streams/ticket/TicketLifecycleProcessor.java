@@ -36,11 +36,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps every ticket's {@link TicketLifecycle} by ticketId, on the input partitions (the topic is keyed by
- * ticketId). Each fresh event is applied and its ticket settled at once; a due index (by the stream time at which a
- * ticket can next report something, or expire) lets a wall-clock punctuator settle the tickets whose durations,
- * deadlines or waiting events fell due as stream time moved on, without reading every ticket. It sends on:
- * durations that became final, as one-duration buckets keyed by cell and timestamped at the event that completed
- * them (a superseded full resolution also as its retraction, at its own time and cell); refused events as
+ * ticketId). Each fresh event is applied and its ticket updated at once, so its figures are out within seconds;
+ * a due index (by the ticket events' progress at which a ticket's first-response deadline or waiting events fall
+ * due, or it expires) lets a wall-clock punctuator settle those as the progress moves on, without reading every
+ * ticket. The progress is the task's stream time, which only ticket events move. It sends on: each figure
+ * reported, as a one-duration bucket keyed by cell and timestamped at the event that completed it, and each one
+ * a late event changed, as its retraction at its own time and cell before the new one; refused events as
  * IMPOSSIBLE_SEQUENCE dead letters with their original coordinates; and first-response breaches, and their ends,
  * as alerts. It also keeps the tickets awaiting a first reply, for the backlog gauge.
  */
@@ -49,7 +50,7 @@ final class TicketLifecycleProcessor
     static final String NAME = "ticket-lifecycle";
     /** Ticket state by ticketId; its name is part of the app's contract. */
     static final String TICKETS_STORE = "ticket-lifecycles";
-    /** The due index: {@code dueTime|ticketId}, in stream-time order; its name is part of the app's contract. */
+    /** The due index: {@code dueTime|ticketId}, in event-time order; its name is part of the app's contract. */
     static final String DUE_STORE = "ticket-due";
     /** Tickets awaiting a first reply: ticketId to {@code PRIORITY|openedAt}; part of the app's contract. */
     static final String AWAITING_STORE = "ticket-awaiting";
@@ -147,7 +148,7 @@ final class TicketLifecycleProcessor
     }
 
     private long dueOf(TicketLifecycle ticket) {
-        long due = ticket.nextDue(settings.intake().grace(), settings.targets());
+        long due = ticket.nextDue(settings.intake().horizon(), settings.slaWait(), settings.targets());
         Instant last = ticket.lastEventAt();
         return last == null ? due : Math.min(due, last.toEpochMilli() + settings.ticketRetention().toMillis());
     }
@@ -158,16 +159,16 @@ final class TicketLifecycleProcessor
 
     private void settle(String ticketId, TicketLifecycle ticket, Snapshot before, long streamTime) {
         if (streamTime >= 0) {
-            Settlement settlement = ticket.settle(Instant.ofEpochMilli(streamTime), settings.intake().grace(),
-                    settings.targets());
+            Settlement settlement = ticket.update(Instant.ofEpochMilli(streamTime), settings.intake().horizon(),
+                    settings.slaWait(), settings.targets());
             deadLetter(ticketId, settlement.refused());
+            for (Settled old : settlement.retracted()) {
+                observer.retracted(old);
+                forward(TicketCell.of(old.facets()).key(), new DurationOut(TicketBucket.retraction(old)),
+                        old.at().toEpochMilli());
+            }
             for (Settled settled : settlement.settled()) {
                 observer.settled(settled);
-                if (settled.superseded() != null) {
-                    Settled old = settled.superseded();
-                    forward(TicketCell.of(old.facets()).key(), new DurationOut(TicketBucket.retraction(old)),
-                            old.at().toEpochMilli());
-                }
                 forward(TicketCell.of(settled.facets()).key(), new DurationOut(TicketBucket.of(settled)),
                         settled.at().toEpochMilli());
             }
@@ -177,7 +178,8 @@ final class TicketLifecycleProcessor
         }
         Instant last = ticket.lastEventAt();
         boolean expired = last != null && streamTime >= last.toEpochMilli() + settings.ticketRetention().toMillis()
-                && ticket.nextDue(settings.intake().grace(), settings.targets()) == Long.MAX_VALUE;
+                && ticket.nextDue(settings.intake().horizon(), settings.slaWait(), settings.targets())
+                == Long.MAX_VALUE;
         boolean gone = ticket.isEmpty() || expired;
         Snapshot after = gone ? Snapshot.NONE : snapshot(ticket);
         if (before.due() != after.due()) {

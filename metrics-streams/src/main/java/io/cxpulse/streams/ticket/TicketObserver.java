@@ -12,8 +12,11 @@ import io.cxpulse.streams.window.RollingWindow;
 /** What the ticket topology reports as it goes, for metrics: called on stream threads, so it must not block. */
 public interface TicketObserver extends EventIntake.Observer<TicketEvent> {
 
-    /** A duration that became final (a superseding full resolution included). */
+    /** A duration reported: a new figure, or one that replaces a figure a late event changed. */
     void settled(Settled settled);
+
+    /** A figure reported earlier and taken back: a late event changed it, or a reopen undid a resolution. */
+    void retracted(Settled retracted);
 
     /** A ticket breached the first-response target of {@code priority}. */
     void breached(TicketPriority priority);
@@ -49,6 +52,10 @@ public interface TicketObserver extends EventIntake.Observer<TicketEvent> {
 
         @Override
         public void settled(Settled settled) {
+        }
+
+        @Override
+        public void retracted(Settled retracted) {
         }
 
         @Override

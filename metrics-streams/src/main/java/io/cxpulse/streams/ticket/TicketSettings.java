@@ -13,6 +13,7 @@ import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.common.Setting;
 import io.cxpulse.common.SettingSet;
 import io.cxpulse.streams.intake.EventIntake;
+import io.cxpulse.streams.intake.Lateness;
 import io.cxpulse.streams.window.RollingWindow;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -20,24 +21,28 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * How the ticket topology keeps its state and aggregates; the settings are declared below ({@link #SETTINGS}).
  *
- * @param intake          grace and deduplication of ticket events; a duration is final (and reported) once stream
- *                        time minus grace has passed the event that completes it
+ * @param intake          lateness and deduplication of ticket events
  * @param buckets         how long minute and hour buckets of durations are kept
  * @param ticketRetention how long a ticket's state is kept after its latest event; an event on a ticket forgotten by
  *                        then is one on an unknown ticket
- * @param settleInterval  how often (wall-clock time) tickets whose durations or deadlines fell due are settled
+ * @param slaWait         how long after a first-response deadline (in ticket event time) a breach waits for a late
+ *                        answer before it is reported
+ * @param settleInterval  how often (wall-clock time) tickets whose deadlines or waiting events fell due are settled
  * @param emitInterval    how often (wall-clock time) changed windows are summed for metrics and aggregates
  * @param targets         first-response targets by priority; a priority without one has no target
  */
 public record TicketSettings(EventIntake.Settings intake, RollingWindow.Retention buckets, Duration ticketRetention,
-        Duration settleInterval, Duration emitInterval, Map<TicketPriority, Duration> targets) {
+        Duration slaWait, Duration settleInterval, Duration emitInterval, Map<TicketPriority, Duration> targets) {
     public static final EventIntake.Keys INTAKE = EventIntake.Settings.keys("ticket", "ticket events");
     public static final RollingWindow.Retention.Keys BUCKETS = RollingWindow.Retention.keys("ticket");
     public static final Setting<Duration> RETENTION = Setting.duration("ticket.retention", "P35D",
-            "How long a ticket's state is kept after its latest event (longer than the grace period plus the "
-                    + "longest first-response target).");
+            "How long a ticket's state is kept after its latest event (longer than the lateness horizon plus the "
+                    + "longest first-response target plus `ticket.sla.wait`).");
+    public static final Setting<Duration> SLA_WAIT = Setting.duration("ticket.sla.wait", "PT15M",
+            "How long after a first-response deadline (in ticket event time) a breach waits for a reply that arrives "
+                    + "late before it is reported.");
     public static final Setting<Duration> SETTLE_INTERVAL = Setting.positiveDuration("ticket.settle.interval", "PT1S",
-            "How often tickets whose durations became final or whose first-response target passed are settled.");
+            "How often tickets whose first-response target passed, or whose events wait for an OPENED, are settled.");
     public static final Setting<Duration> EMIT_INTERVAL = Setting.positiveDuration("ticket.emit.interval", "PT1S",
             "How often changed duration windows are summed and emitted.");
     /** The first-response target of each priority. */
@@ -46,16 +51,16 @@ public record TicketSettings(EventIntake.Settings intake, RollingWindow.Retentio
             TicketPriority.LOW, "PT24H"));
     /** Every ticket setting. */
     public static final List<Setting<?>> SETTINGS = SettingSet.concat(INTAKE.all(), BUCKETS.all(),
-            List.of(RETENTION, SETTLE_INTERVAL, EMIT_INTERVAL), new ArrayList<>(TARGETS.values()));
+            List.of(RETENTION, SLA_WAIT, SETTLE_INTERVAL, EMIT_INTERVAL), new ArrayList<>(TARGETS.values()));
 
     public TicketSettings {
         targets = Map.copyOf(targets);
-        RollingWindow.checkRetention(buckets, intake.grace());
+        RollingWindow.checkRetention(buckets, intake.horizon());
         Duration longestTarget = targets.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
-        if (ticketRetention.compareTo(intake.grace().plus(longestTarget)) <= 0) {
-            throw new IllegalArgumentException("ticket state must be kept longer than the grace period plus the "
-                    + "longest first-response target (" + intake.grace().plus(longestTarget) + "), not "
-                    + ticketRetention);
+        Duration needed = intake.horizon().plus(longestTarget).plus(slaWait);
+        if (ticketRetention.compareTo(needed) <= 0) {
+            throw new IllegalArgumentException("ticket state must be kept longer than the lateness horizon plus the "
+                    + "longest first-response target plus the SLA wait (" + needed + "), not " + ticketRetention);
         }
         targets.forEach((priority, target) -> {
             if (target.isNegative() || target.isZero()) {
@@ -80,7 +85,7 @@ public record TicketSettings(EventIntake.Settings intake, RollingWindow.Retentio
                 target)));
         try {
             return new TicketSettings(INTAKE.read(config), BUCKETS.read(config), RETENTION.read(config),
-                    SETTLE_INTERVAL.read(config), EMIT_INTERVAL.read(config), targets);
+                    SLA_WAIT.read(config), SETTLE_INTERVAL.read(config), EMIT_INTERVAL.read(config), targets);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("ticket.*: " + e.getMessage());
         }
@@ -88,7 +93,7 @@ public record TicketSettings(EventIntake.Settings intake, RollingWindow.Retentio
 
     /** The defaults, with {@code overrides} (by key) over them. */
     public static TicketSettings with(Map<String, String> overrides) {
-        return from(LayeredConfig.over(SETTINGS, overrides));
+        return from(Lateness.over(SETTINGS, overrides));
     }
 
     /** The defaults. */

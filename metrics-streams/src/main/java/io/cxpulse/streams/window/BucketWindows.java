@@ -26,8 +26,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * Keeps additive values by key in minute and hour buckets of event time, adding each record's value to the buckets
  * that hold its timestamp (one write per bucket size). Every emit interval of wall-clock time it sums the buckets
  * of the keys that changed into the rolling 1h, 24h and 7d windows that end at stream time and hands each sum to
- * its {@link Emitter}; when the 1h window's end moves, every key is summed again, since buckets have left its
- * windows.
+ * its {@link Emitter}, then tells it the current hour by the wall clock (for what must be about now, such as
+ * alerts); when the 1h window's end moves, by stream time or by the wall clock, every key is summed again, since
+ * buckets have left its windows.
  *
  * @param <V> the value: a sum that can absorb another
  * @param <K> what the emitter forwards
@@ -49,6 +50,13 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
         /** The sum of {@code key}'s buckets in {@code window}, which ends at {@code end}. */
         void sum(String key, RollingWindow window, long end, V sum, ProcessorContext<String, K> context);
 
+        /**
+         * After {@code key}'s sums: the 1h window that is current by the wall clock ends at {@code hourEnd}, whatever
+         * stream time is.
+         */
+        default void now(String key, long hourEnd, ProcessorContext<String, K> context) {
+        }
+
         /** The task no longer runs here. */
         default void closed(String task) {
         }
@@ -65,6 +73,7 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
     private ProcessorContext<String, K> context;
     private String task;
     private long lastEnd = Long.MIN_VALUE;
+    private long lastNowEnd = Long.MIN_VALUE;
 
     /**
      * @param stores       the window store of each bucket size
@@ -89,6 +98,7 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
         dirty.clear();
         known.clear();
         lastEnd = Long.MIN_VALUE;
+        lastNowEnd = Long.MIN_VALUE;
         this.context = context;
         this.task = context.taskId().toString();
         for (Bucket bucket : Bucket.values()) {
@@ -128,8 +138,10 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
         }
         emitter.begin(task, streamTime, context);
         long end = RollingWindow.HOUR_1.end(streamTime);
-        boolean rolled = end != lastEnd;
+        long nowEnd = RollingWindow.HOUR_1.end(context.currentSystemTimeMs());
+        boolean rolled = end != lastEnd || nowEnd != lastNowEnd;
         lastEnd = end;
+        lastNowEnd = nowEnd;
         List<String> keys = new ArrayList<>(rolled ? known : dirty);
         for (String key : keys) {
             for (RollingWindow window : RollingWindow.values()) {
@@ -137,6 +149,7 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
                 emitter.sum(key, window, windowEnd, sum(buckets.get(window.bucket()), key, window, windowEnd,
                         empty.get()), context);
             }
+            emitter.now(key, nowEnd, context);
         }
         dirty.clear();
     }

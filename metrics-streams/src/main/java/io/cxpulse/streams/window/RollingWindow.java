@@ -70,23 +70,23 @@ public enum RollingWindow {
     }
 
     /**
-     * Checks that buckets are kept long enough for the windows they serve, late events included, and that eventIds
-     * are remembered at least through the grace period.
+     * Checks that buckets are kept long enough: minute buckets for at least the 1h window; hour buckets for at least
+     * the 7d window and the lateness {@code horizon}, so that every event the intake lets in has its hour bucket.
+     * An event older than the minute retention counts in its hour buckets only: its 1h windows are past what the
+     * minute buckets keep, and a query for them is refused.
      *
      * @throws IllegalArgumentException naming what is too short
      */
-    public static void checkRetention(Retention retention, Duration grace) {
+    public static void checkRetention(Retention retention, Duration horizon) {
         Duration minuteRetention = retention.minute();
         Duration hourRetention = retention.hour();
-        Duration hourWindow = HOUR_1.length();
-        if (minuteRetention.compareTo(hourWindow.plus(grace)) < 0) {
-            throw new IllegalArgumentException("minute buckets must be kept at least 1h plus the grace period ("
-                    + hourWindow.plus(grace) + "), not " + minuteRetention);
+        if (minuteRetention.compareTo(HOUR_1.length()) < 0) {
+            throw new IllegalArgumentException("minute buckets must be kept at least 1h, not " + minuteRetention);
         }
         Duration longest = DAYS_7.length().plus(HOUR_1.length());
-        if (hourRetention.compareTo(longest.plus(grace)) < 0) {
-            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h plus the grace period ("
-                    + longest.plus(grace) + "), not " + hourRetention);
+        if (hourRetention.compareTo(longest) < 0 || hourRetention.compareTo(horizon) < 0) {
+            throw new IllegalArgumentException("hour buckets must be kept at least 7d plus 1h (" + longest
+                    + ") and the lateness horizon (" + horizon + "), not " + hourRetention);
         }
     }
 
@@ -105,9 +105,11 @@ public enum RollingWindow {
         /** The declarations of a feature's bucket retentions: {@code <prefix>.minute.retention} and hour. */
         public static Keys keys(String prefix) {
             return new Keys(Setting.duration(prefix + ".minute.retention", "P2D",
-                    "How long minute buckets are kept (at least 1h plus the grace period)."),
+                    "How long minute buckets are kept: 1h windows and trends by the minute can be asked for this far "
+                            + "back (at least 1h)."),
                     Setting.duration(prefix + ".hour.retention", "P35D",
-                            "How long hour buckets are kept (at least 7d plus 1h plus the grace period)."));
+                            "How long hour buckets are kept: 24h and 7d windows can be asked for this far back (at "
+                                    + "least 7d plus 1h, and the lateness horizon)."));
         }
 
         /** The declarations of the retentions. */

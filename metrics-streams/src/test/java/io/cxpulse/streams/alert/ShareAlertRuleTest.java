@@ -34,6 +34,9 @@ class ShareAlertRuleTest {
     void shouldRecoverAtOneStandardErrorOrBelow() {
         assertThat(rule.evaluate(100, 24, 1_000, 200).recovered()).isTrue();
         assertThat(rule.evaluate(100, 25, 1_000, 200).recovered()).isFalse();
+        // an hour without responses says nothing: an open alert stays open
+        assertThat(rule.evaluate(0, 0, 1_000, 200).recovered()).isFalse();
+        assertThat(rule.evaluate(0, 0, 1_000, 200).breach()).isFalse();
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.TestDrivers;
+import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.survey.SurveyTopology;
@@ -103,13 +104,20 @@ final class FrictionDriver implements AutoCloseable {
     }
 
     void sendKeyed(String key, TouchpointEvent event) {
+        drivers.readAt(event.getReceivedAt());
         touchpoints.pipeInput(key, event, event.getReceivedAt());
     }
 
     void nps(String customer, int score, Instant at) {
+        nps(customer, score, at, at.plusSeconds(1));
+    }
+
+    /** An NPS response at {@code at}, received (and read) at {@code received}. */
+    void nps(String customer, int score, Instant at, Instant received) {
         SurveyResponse response = SurveyResponse.newBuilder().setEventId(UUID.randomUUID().toString())
-                .setOccurredAt(at).setReceivedAt(at.plusSeconds(1)).setSource("test").setCustomerId(customer)
+                .setOccurredAt(at).setReceivedAt(received).setSource("test").setCustomerId(customer)
                 .setSurveyId("nps").setMetric(SurveyMetric.NPS).setScore(score).build();
+        drivers.readAt(response.getReceivedAt());
         responses.pipeInput(customer, response, response.getReceivedAt());
     }
 
@@ -118,6 +126,7 @@ final class FrictionDriver implements AutoCloseable {
         TicketEvent event = TicketEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
                 .setReceivedAt(at.plusSeconds(1)).setSource("test").setCustomerId(customer).setTicketId(ticketId)
                 .setType(TicketEventType.OPENED).setPriority(TicketPriority.NORMAL).build();
+        drivers.readAt(event.getReceivedAt());
         tickets.pipeInput(ticketId, event, event.getReceivedAt());
     }
 
@@ -126,8 +135,8 @@ final class FrictionDriver implements AutoCloseable {
      * and alerts are evaluated (every second).
      */
     void tick() {
-        driver.advanceWallClockTime(Duration.ofMillis(100));
-        driver.advanceWallClockTime(Duration.ofMillis(900));
+        drivers.advance(Duration.ofMillis(100));
+        drivers.advance(Duration.ofMillis(900));
     }
 
     List<CxAlert> alerts() {
@@ -153,6 +162,14 @@ final class FrictionDriver implements AutoCloseable {
                 FrictionTopology.bucketStore(window.bucket()));
         return BucketWindows.sum(store, new Touchpoint(channel, step).key(), window, window.end(at.toEpochMilli()),
                 FrictionBucket.empty());
+    }
+
+    /** The NPS histogram of all responses in {@code window} at {@code at}, from the survey buckets, after a tick. */
+    ScoreHistogram nps(RollingWindow window, Instant at) {
+        tick();
+        ReadOnlyWindowStore<String, ScoreHistogram> store = driver.getWindowStore(window.bucket().store());
+        return BucketWindows.sum(store, "NPS|all", window, window.end(at.toEpochMilli()),
+                ScoreHistogram.empty(SurveyMetric.NPS));
     }
 
     @Override

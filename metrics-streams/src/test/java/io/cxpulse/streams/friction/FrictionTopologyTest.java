@@ -292,10 +292,10 @@ class FrictionTopologyTest {
                 friction.send(touch("b-" + i, Channel.WEB, PAYMENT, i < 5 ? Outcome.FAILED : Outcome.COMPLETED,
                         at("07:00").plusSeconds(30L * i)).build());
             }
-            // 10:00-10:29: 30 events, 15 with friction
+            // 10:00-10:29: 30 events, 15 with friction, received together at 10:30 (so the alert sees them all)
             for (int i = 0; i < 30; i++) {
                 friction.send(touch("h-" + i, Channel.WEB, PAYMENT, i % 2 == 0 ? Outcome.FAILED : Outcome.COMPLETED,
-                        at("10:00").plusSeconds(60L * i)).build());
+                        at("10:00").plusSeconds(60L * i)).setReceivedAt(at("10:30")).build());
             }
 
             List<CxAlert> alerts = friction.alerts();

@@ -78,6 +78,10 @@ class SeenEventIdsTopologyTest {
             seen.init(context);
         }
 
+        long progress() {
+            return seen.progress();
+        }
+
         @Override
         public void process(Record<String, Long> record) {
             if (record.key().equals(INIT_AGAIN)) {
@@ -100,11 +104,14 @@ class SeenEventIdsTopologyTest {
     }
 
     /** A batch as the changelog holds it. */
-    private record Batch(long token, long latest, List<String> ids, List<Long> times) {
+    private record Batch(long token, long latest, long progress, List<String> ids, List<Long> times) {
+        static final int HEADER = 8 + 8 + 8 + 4;
+
         static Batch decode(byte[] bytes) {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             long token = in.getLong();
             long latest = in.getLong();
+            long progress = in.getLong();
             int count = in.getInt();
             List<String> ids = new ArrayList<>();
             List<Long> times = new ArrayList<>();
@@ -115,7 +122,7 @@ class SeenEventIdsTopologyTest {
                 ids.add(new String(id, StandardCharsets.UTF_8));
             }
             assertThat(in.hasRemaining()).isFalse();
-            return new Batch(token, latest, ids, times);
+            return new Batch(token, latest, progress, ids, times);
         }
     }
 
@@ -170,9 +177,27 @@ class SeenEventIdsTopologyTest {
         Batch second = Batch.decode(written.get(1).value);
         assertThat(second.ids()).containsExactly("d");
         assertThat(second.latest()).isEqualTo(T0.plusSeconds(60).toEpochMilli());
+        assertThat(first.progress()).isEqualTo(T0.toEpochMilli());
+        assertThat(second.progress()).isEqualTo(T0.plusSeconds(60).toEpochMilli());
         assertThat(second.token()).isNotEqualTo(first.token());
         assertThat(driver.producedTopicNames()).noneMatch(topic -> topic.contains(INDEX + "-changelog")
                 || topic.contains(INDEX + "-applied"));
+    }
+
+    @Test
+    void shouldKeepItsProgressThroughALateBatchAndARestart() {
+        start("seen-progress-test");
+        in.pipeInput("a", 0L, T0.plusSeconds(600));
+        in.pipeInput("b", 0L, T0);
+        assertThat(dedup.progress()).isEqualTo(T0.plusSeconds(600).toEpochMilli());
+        in.pipeInput(INIT_AGAIN, 0L, T0);
+
+        List<KeyValue<Long, byte[]>> written = batches.readKeyValuesToList();
+        Batch late = Batch.decode(written.get(1).value);
+        assertThat(late.latest()).isEqualTo(T0.toEpochMilli());
+        assertThat(late.progress()).isEqualTo(T0.plusSeconds(600).toEpochMilli());
+        // read back from the newest batch after the init
+        assertThat(dedup.progress()).isEqualTo(T0.plusSeconds(600).toEpochMilli());
     }
 
     @Test
@@ -429,7 +454,8 @@ class SeenEventIdsTopologyTest {
         Batch old = Batch.decode(batch);
         byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(batch.length + 8 + 4 + bytes.length).putLong(old.token()).putLong(old.latest())
-                .putInt(old.ids().size() + 1).put(batch, 8 + 8 + 4, batch.length - (8 + 8 + 4))
+                .putLong(old.progress()).putInt(old.ids().size() + 1).put(batch, Batch.HEADER, batch.length
+                        - Batch.HEADER)
                 .putLong(old.latest()).putInt(bytes.length).put(bytes).array();
     }
 }

@@ -25,15 +25,21 @@ class QueryApiIT {
     void shouldAnswerABadParameterWith400NamingIt(LocalPlatform platform) throws Exception {
         try (Pipeline pipeline = new Pipeline(platform)) {
             MetricsStreamsApp app = pipeline.startStreams("a");
-            Map<String, String> bad = Map.of(
-                    "/v1/nps?window=2h", "window",
-                    "/v1/csat?at=yesterday", "at",
-                    "/v1/ces?touchpoint=checkout&segment=smb", "touchpoint",
-                    "/v1/nps?segmnet=smb", "segmnet",
-                    "/v1/nps?channel=web", "channel",
-                    "/v1/nps?at=%2B1000000000-12-31T23:59:59Z", "at",
-                    "/v1/nps/trend?window=24h&points=0", "points",
-                    "/v1/nps/trend?points=many", "points");
+            Instant now = Instant.now();
+            Map<String, String> bad = Map.ofEntries(
+                    Map.entry("/v1/nps?window=2h", "window"),
+                    Map.entry("/v1/csat?at=yesterday", "at"),
+                    Map.entry("/v1/ces?touchpoint=checkout&segment=smb", "touchpoint"),
+                    Map.entry("/v1/nps?segmnet=smb", "segmnet"),
+                    Map.entry("/v1/nps?channel=web", "channel"),
+                    Map.entry("/v1/nps?at=%2B1000000000-12-31T23:59:59Z", "at"),
+                    Map.entry("/v1/nps/trend?window=24h&points=0", "points"),
+                    Map.entry("/v1/nps/trend?points=many", "points"),
+                    // beyond what the buckets keep: minute buckets 2 days, hour buckets 35 days
+                    Map.entry("/v1/nps?window=1h&at=" + now.minus(Duration.ofDays(3)), "at"),
+                    Map.entry("/v1/nps/trend?window=7d&points=24", "points"),
+                    Map.entry("/v1/friction/top?window=24h&at=" + now.minus(Duration.ofDays(40)), "at"),
+                    Map.entry("/v1/response-times?window=7d&at=" + now.minus(Duration.ofDays(30)), "at"));
 
             for (Map.Entry<String, String> query : bad.entrySet()) {
                 JsonNode answer = pipeline.get(app, query.getKey());
@@ -42,6 +48,10 @@ class QueryApiIT {
                         .isEqualTo(query.getValue());
                 assertThat(answer.path("body").path("detail").asText()).contains(query.getValue());
             }
+            JsonNode beyond = pipeline.get(app, "/v1/nps/trend?window=7d&points=24").path("body");
+            assertThat(beyond.path("detail").asText()).contains("35 days (survey.hour.retention)");
+            // the oldest trend the hour buckets can answer: four weeks of 7d windows end to end
+            assertThat(pipeline.get(app, "/v1/nps/trend?window=7d&points=4").path("status").asInt()).isEqualTo(200);
         }
     }
 

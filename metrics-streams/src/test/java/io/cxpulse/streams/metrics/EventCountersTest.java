@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -106,7 +107,7 @@ class EventCountersTest {
         TicketMetrics metrics = new TicketMetrics(registry, 20);
         Map<String, Double> events = new TreeMap<>();
         Map<String, Double> breaches = new TreeMap<>();
-        Map<String, Double> superseded = new TreeMap<>();
+        Map<String, Double> retracted = new TreeMap<>();
         Map<String, List<Double>> timed = new TreeMap<>();
         for (int i = 0; i < 2_000; i++) {
             TicketEventType type = TicketEventType.values()[random.nextInt(TicketEventType.values().length)];
@@ -124,22 +125,26 @@ class EventCountersTest {
             Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
             Duration duration = Duration.ofSeconds(1 + random.nextInt(10_000));
             Facets facets = new Facets(channel, priority, "q", false, false);
-            Settled earlier = kind == Kind.FULL_RESOLUTION && random.nextBoolean()
-                    ? new Settled(kind, Duration.ofSeconds(1), AT, facets, null) : null;
-            metrics.settled(new Settled(kind, duration, AT, facets, earlier));
+            Settled figure = new Settled(kind, duration, AT, facets);
+            boolean corrected = random.nextBoolean();
+            if (corrected) {
+                metrics.retracted(new Settled(kind, Duration.ofSeconds(1), AT, facets));
+            }
+            metrics.settled(figure);
             String series = "channel=" + channelLabel + ",priority=" + priority;
             String name = kind == Kind.FIRST_RESPONSE ? "cx.ticket.first.response " + series
                     : "cx.ticket.resolution " + series + ",resolution="
                             + (kind == Kind.FIRST_RESOLUTION ? "first" : "full");
             timed.computeIfAbsent(name, n -> new ArrayList<>()).add((double) duration.toMillis());
-            if (earlier != null) {
-                superseded.merge(series, 1.0, Double::sum);
+            if (corrected) {
+                retracted.merge("channel=" + channelLabel + ",duration=" + kind.name().toLowerCase(Locale.ROOT)
+                        + ",priority=" + priority, 1.0, Double::sum);
             }
         }
 
         assertThat(counts("cx.ticket.events")).isEqualTo(events);
         assertThat(counts("cx.ticket.sla.breaches")).isEqualTo(breaches);
-        assertThat(counts("cx.ticket.resolutions.superseded")).isEqualTo(superseded);
+        assertThat(counts("cx.ticket.figures.retracted")).isEqualTo(retracted);
         Map<String, List<Double>> expectedTimers = new TreeMap<>();
         timed.forEach((series, millis) -> expectedTimers.put(series,
                 List.of((double) millis.size(), millis.stream().mapToDouble(Double::doubleValue).sum())));

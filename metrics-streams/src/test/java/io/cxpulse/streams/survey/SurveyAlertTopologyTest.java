@@ -39,12 +39,14 @@ class SurveyAlertTopologyTest {
 
     /**
      * {@code n} responses from {@code start}, {@code spacing} apart, the first {@code detractors} of them
-     * detractors.
+     * detractors, received together a minute after the last (a batch, so that the alert sees them all).
      */
     private static void sendHour(SurveyDriver survey, Instant start, Duration spacing, int n, int detractors,
             String segment) {
+        Instant received = start.plus(spacing.multipliedBy(n - 1)).plusSeconds(60);
         for (int i = 0; i < n; i++) {
-            survey.send(response(i < detractors ? 2 : 10, start.plus(spacing.multipliedBy(i)), segment));
+            survey.send(SurveyDriver.response(SurveyMetric.NPS, i < detractors ? 2 : 10,
+                    start.plus(spacing.multipliedBy(i))).setSegment(segment).setReceivedAt(received).build());
         }
     }
 

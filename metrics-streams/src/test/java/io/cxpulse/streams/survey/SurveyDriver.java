@@ -1,16 +1,11 @@
 package io.cxpulse.streams.survey;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import io.cxpulse.avro.Channel;
@@ -19,11 +14,11 @@ import io.cxpulse.avro.DeadLetter;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
+import io.cxpulse.streams.TestDrivers;
 import io.cxpulse.streams.topic.Topics;
 import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.RollingWindow;
@@ -32,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -43,10 +37,14 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * responses (or raw bytes) in, reads aggregates, alerts and dead letters out.
  */
 final class SurveyDriver implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    /**
+     * The tests' first event time: well in the past, so that no test time (up to 40 days on) is ahead of the real
+     * clock, which the timestamp extractor holds event times to.
+     */
+    static final Instant T0 = Instant.parse("2026-09-01T10:00:00Z");
 
+    private final TestDrivers drivers;
     private final TopologyTestDriver driver;
-    private final Path stateDir;
     private final TestInputTopic<String, SurveyResponse> responses;
     private final TestInputTopic<String, byte[]> raw;
     private final TestOutputTopic<String, SurveyAggregate> aggregates;
@@ -60,16 +58,8 @@ final class SurveyDriver implements AutoCloseable {
         Topics topics = Topics.create(registry, serde);
         StreamsBuilder builder = new StreamsBuilder();
         SurveyTopology.build(builder, topics, settings, observer);
-        try {
-            stateDir = Files.createTempDirectory("survey-topology-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "survey-topology-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), properties, T0);
+        drivers = new TestDrivers(builder.build(), "survey-topology-test", T0);
+        driver = drivers.driver();
         AvroSerializer<SurveyResponse> values = new AvroSerializer<>(registry, serde, false);
         responses = driver.createInputTopic(CxTopic.SURVEY_RESPONSES.defaultName(), new StringSerializer(), values);
         raw = driver.createInputTopic(CxTopic.SURVEY_RESPONSES.defaultName(), new StringSerializer(),
@@ -99,6 +89,7 @@ final class SurveyDriver implements AutoCloseable {
     }
 
     void send(SurveyResponse response) {
+        drivers.readAt(response.getReceivedAt());
         responses.pipeInput(response.getCustomerId(), response, response.getReceivedAt());
     }
 
@@ -107,6 +98,7 @@ final class SurveyDriver implements AutoCloseable {
     }
 
     void sendRaw(String key, byte[] value, Instant timestamp) {
+        drivers.readAt(timestamp);
         raw.pipeInput(key, value, timestamp);
     }
 
@@ -115,8 +107,8 @@ final class SurveyDriver implements AutoCloseable {
      * changed.
      */
     void tick() {
-        driver.advanceWallClockTime(Duration.ofMillis(100));
-        driver.advanceWallClockTime(Duration.ofMillis(900));
+        drivers.advance(Duration.ofMillis(100));
+        drivers.advance(Duration.ofMillis(900));
     }
 
     /** The latest aggregate emitted for each key (METRIC|dimension|window), after a tick. */
@@ -156,7 +148,6 @@ final class SurveyDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
-        Directories.deleteRecursively(stateDir);
+        drivers.close();
     }
 }

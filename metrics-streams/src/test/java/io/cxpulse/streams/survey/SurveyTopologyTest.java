@@ -4,6 +4,7 @@ import static io.cxpulse.streams.survey.SurveyDriver.T0;
 import static io.cxpulse.streams.survey.SurveyDriver.nps;
 import static io.cxpulse.streams.survey.SurveyDriver.scores;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.ByteBuffer;
@@ -121,22 +122,104 @@ class SurveyTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterAnEventBeyondGraceWithoutCountingIt(LocalPlatform platform) {
+    void shouldDeadLetterAReservedSegmentInsteadOfMergingItIntoTheAllRow(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            // a producer that bypasses ingest, which refuses these
+            survey.send(nps(0, AT, "all", Channel.WEB, null));
+            survey.send(nps(0, AT, "smb", null, "other"));
+            survey.send(nps(10, AT, "smb", Channel.WEB, null));
+
+            Map<String, SurveyAggregate> out = survey.aggregates();
+            assertThat(out.get("NPS|all|1h").getResponses()).isEqualTo(1);
+            assertThat(out.keySet()).noneMatch(key -> key.contains("segment=all") || key.contains("=other"));
+            assertThat(survey.deadLetters()).extracting(DeadLetter::getReason, DeadLetter::getCause).containsExactly(
+                    tuple(DeadLetterReason.CONTRACT_VIOLATION, "segment 'all' is reserved: all, other, none name "
+                            + "groups of events in the metrics"),
+                    tuple(DeadLetterReason.CONTRACT_VIOLATION, "touchpoint 'other' is reserved: all, other, none "
+                            + "name groups of events in the metrics"));
+        }
+    }
+
+    @Test
+    void shouldCountAResponseDaysLateInItsOwnBucketsAndInTheWindowsThatHoldIt(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            Instant live = T0.plus(Duration.ofDays(3));
+            survey.send(nps(10, live));
+            // an import of two responses from three days and from twenty hours before, received now
+            Instant threeDays = T0.plus(Duration.ofMinutes(5));
+            Instant twentyHours = live.minus(Duration.ofHours(20));
+            for (Instant at : List.of(threeDays, twentyHours)) {
+                survey.send(SurveyDriver.response(SurveyMetric.NPS, 0, at).setReceivedAt(live.plusSeconds(5))
+                        .build());
+            }
+
+            // the windows that end now: the 24h holds the 20-hour-old one, the 7d both, the 1h neither
+            assertThat(survey.aggregate("NPS|all|1h").getResponses()).isEqualTo(1);
+            assertThat(survey.aggregate("NPS|all|24h").getResponses()).isEqualTo(2);
+            assertThat(survey.aggregate("NPS|all|7d").getResponses()).isEqualTo(3);
+            // the past windows: the hour buckets hold both; minute buckets are kept for two days, so only the
+            // 20-hour-old one has its 1h window
+            assertThat(survey.window("NPS|all", SurveyMetric.NPS, RollingWindow.DAY_1, threeDays).responses())
+                    .isEqualTo(1);
+            assertThat(survey.window("NPS|all", SurveyMetric.NPS, RollingWindow.HOUR_1, twentyHours).responses())
+                    .isEqualTo(1);
+            assertThat(survey.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAnEventBeyondTheHorizonWithoutCountingIt(LocalPlatform platform) {
         SurveyTopologyObserver observer = new SurveyTopologyObserver();
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), observer)) {
-            survey.send(nps(10, T0.plus(Duration.ofHours(2))));
-            SurveyResponse late = nps(0, T0.plus(Duration.ofMinutes(59)));
+            Instant live = T0.plus(Duration.ofDays(40));
+            survey.send(nps(10, live));
+            // the horizon is 30 days (events.max.age) + 2 days (events.max.lag) + 5 minutes (events.max.clock.skew)
+            Instant within = live.minus(Duration.ofDays(32));
+            SurveyResponse late = SurveyDriver.response(SurveyMetric.NPS, 0, live.minus(Duration.ofDays(32))
+                    .minus(Duration.ofMinutes(6))).setReceivedAt(live.plusSeconds(10)).build();
+            survey.send(SurveyDriver.response(SurveyMetric.NPS, 0, within).setReceivedAt(live.plusSeconds(10))
+                    .build());
             survey.send(late);
+            survey.tick();
 
-            assertThat(survey.aggregate("NPS|all|24h").getResponses()).isEqualTo(1);
+            assertThat(survey.window("NPS|all", SurveyMetric.NPS, RollingWindow.DAY_1, within).responses())
+                    .isEqualTo(1);
             List<DeadLetter> deadLetters = survey.deadLetters();
             assertThat(deadLetters).hasSize(1);
             assertThat(deadLetters.get(0).getReason()).isEqualTo(DeadLetterReason.LATE_EVENT);
-            assertThat(deadLetters.get(0).getOriginalOffset()).isEqualTo(1);
+            assertThat(deadLetters.get(0).getOriginalOffset()).isEqualTo(2);
             assertThat(deadLetters.get(0).getOriginalTopic()).isEqualTo("cx.survey-responses.v1");
             assertThat(deadLetters.get(0).getOriginalTimestamp()).isEqualTo(late.getReceivedAt());
-            assertThat(deadLetters.get(0).getCause()).contains("PT1H1M", "grace");
+            assertThat(deadLetters.get(0).getCause()).contains("PT768H6M", "behind the latest survey event",
+                    "lateness horizon of PT768H5M");
             assertThat(observer.deadLettered).containsExactly(DeadLetterReason.LATE_EVENT);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAnEventAheadOfTheClockSoThatItCannotMoveTime(LocalPlatform platform) {
+        SurveyTopologyObserver observer = new SurveyTopologyObserver();
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), observer)) {
+            // read at T0 + 2s: five minutes of clock skew are allowed, six are not
+            SurveyResponse ahead = SurveyDriver.response(SurveyMetric.NPS, 0, T0.plus(Duration.ofMinutes(6)))
+                    .setReceivedAt(T0.plusSeconds(2)).build();
+            survey.send(ahead);
+            // a producer that bypasses ingest, with a clock 40 days ahead
+            survey.send(SurveyDriver.response(SurveyMetric.NPS, 0, T0.plus(Duration.ofDays(40)))
+                    .setReceivedAt(T0.plusSeconds(2)).build());
+            survey.send(SurveyDriver.response(SurveyMetric.NPS, 9, T0.plus(Duration.ofMinutes(4)))
+                    .setReceivedAt(T0.plusSeconds(2)).build());
+            // had the 40-day one moved this input's progress, this one would be beyond the horizon
+            survey.send(SurveyDriver.response(SurveyMetric.NPS, 10, T0).setReceivedAt(T0.plusSeconds(3)).build());
+
+            assertThat(survey.aggregate("NPS|all|24h").getResponses()).isEqualTo(2);
+            List<DeadLetter> deadLetters = survey.deadLetters();
+            assertThat(deadLetters).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.FUTURE_EVENT,
+                    DeadLetterReason.FUTURE_EVENT);
+            assertThat(deadLetters).extracting(DeadLetter::getOriginalOffset).containsExactly(0L, 1L);
+            assertThat(deadLetters.get(0).getCause()).contains("ahead of the clock", "PT5M");
+            assertThat(observer.deadLettered).containsExactly(DeadLetterReason.FUTURE_EVENT,
+                    DeadLetterReason.FUTURE_EVENT);
         }
     }
 

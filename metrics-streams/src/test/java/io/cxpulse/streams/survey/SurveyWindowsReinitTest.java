@@ -72,7 +72,7 @@ class SurveyWindowsReinitTest {
                     Serdes.String().serializer(), new ScoreHistogramSerde().serializer());
             in.pipeInput(new TestRecord<>(KEY,
                     ScoreHistogram.empty(SurveyMetric.NPS).add(10).add(9).add(2), AT));
-            drivers.driver().advanceWallClockTime(settings.emitInterval());
+            drivers.advance(settings.emitInterval());
         }
         return emitted;
     }

@@ -23,18 +23,22 @@ class TicketBucketSerdeTest {
     void shouldReadBackEverySketchAndCount() {
         TicketBucketSerde serde = new TicketBucketSerde();
         Instant at = Instant.parse("2026-11-20T10:00:00Z");
-        Settled first = new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(1), at, ONE_TOUCH, null);
-        TicketBucket bucket = TicketBucket.of(new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(5), at, ONE_TOUCH,
-                null));
-        bucket.addAll(TicketBucket.of(new Settled(Kind.FIRST_RESOLUTION, Duration.ofMinutes(50), at, ONE_TOUCH,
-                null)));
+        Settled first = new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(1), at, ONE_TOUCH);
+        Settled slowReply = new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(9), at, ONE_TOUCH);
+        TicketBucket bucket = TicketBucket.of(slowReply);
+        // an earlier reply arrived late: the 9-minute figure is taken back, the 5-minute one counts
+        bucket.addAll(TicketBucket.retraction(slowReply));
+        bucket.addAll(TicketBucket.of(new Settled(Kind.FIRST_RESPONSE, Duration.ofMinutes(5), at, ONE_TOUCH)));
+        bucket.addAll(TicketBucket.of(new Settled(Kind.FIRST_RESOLUTION, Duration.ofMinutes(50), at, ONE_TOUCH)));
         bucket.addAll(TicketBucket.of(first));
-        bucket.addAll(TicketBucket.of(new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(3), at, REOPENED, first)));
+        bucket.addAll(TicketBucket.of(new Settled(Kind.FULL_RESOLUTION, Duration.ofHours(3), at, REOPENED)));
         bucket.addAll(TicketBucket.retraction(first));
 
         TicketBucket read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", bucket));
 
         assertThat(read).isEqualTo(bucket);
+        assertThat(read.firstResponse().count()).isEqualTo(1);
+        assertThat(read.firstResponse().quantileSeconds(0.5)).isBetween(5 * 60 * 0.99, 5 * 60 * 1.01);
         assertThat(read.fullResolution().count()).isEqualTo(1);
         assertThat(read.fullResolution().quantileSeconds(0.5)).isBetween(3 * 3600 * 0.99, 3 * 3600 * 1.01);
         assertThat(read.resolved()).isEqualTo(1);

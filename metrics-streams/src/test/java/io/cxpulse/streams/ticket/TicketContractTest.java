@@ -3,6 +3,7 @@ package io.cxpulse.streams.ticket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TicketEventType;
@@ -43,6 +44,19 @@ class TicketContractTest {
                 + "3f2b8c1e-6a4d-4e0f-9b7a-2c5d8e1f0a3b-ret");
         assertThat(TicketContract.violation(before1970)).contains("occurredAt");
         assertThat(TicketContract.violation(noCustomer)).isEqualTo("customerId is missing");
+    }
+
+    @Test
+    void shouldRefuseTheQueuesTheMetricsUseForGroups() {
+        for (String queue : List.of("none", "other", "all")) {
+            TicketEvent event = valid();
+            event.setQueue(queue);
+            assertThat(TicketContract.violation(event)).isEqualTo("queue '" + queue + "' is reserved: all, other, "
+                    + "none name groups of events in the metrics");
+        }
+        TicketEvent named = valid();
+        named.setQueue("None of the above");
+        assertThat(TicketContract.violation(named)).isNull();
     }
 
     private static TicketEvent valid() {

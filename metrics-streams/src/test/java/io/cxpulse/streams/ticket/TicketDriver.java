@@ -42,7 +42,11 @@ import org.apache.kafka.streams.test.TestRecord;
  * reports to its observer.
  */
 final class TicketDriver implements AutoCloseable {
-    static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
+    /**
+     * The tests' day: well in the past, so that no test time (up to 40 days on) is ahead of the real clock, which the
+     * timestamp extractor holds event times to.
+     */
+    static final Instant DAY = Instant.parse("2026-09-01T00:00:00Z");
 
     private final TopologyTestDriver driver;
     private final TestDrivers drivers;
@@ -72,9 +76,9 @@ final class TicketDriver implements AutoCloseable {
                 topics.deadLetters().valueSerde().deserializer());
     }
 
-    /** 2026-11-20 at {@code time} (HH:mm), UTC. */
+    /** {@link #DAY} at {@code time} (HH:mm), UTC. */
     static Instant at(String time) {
-        return Instant.parse("2026-11-20T" + time + ":00Z");
+        return Instant.parse("2026-09-01T" + time + ":00Z");
     }
 
     static TicketEvent.Builder event(String ticketId, TicketEventType type, Instant occurredAt) {
@@ -93,6 +97,7 @@ final class TicketDriver implements AutoCloseable {
     }
 
     void send(String key, TicketEvent event) {
+        drivers.readAt(event.getReceivedAt());
         events.pipeInput(new TestRecord<>(key, event, event.getReceivedAt()));
     }
 
@@ -117,7 +122,7 @@ final class TicketDriver implements AutoCloseable {
 
     /** Lets wall-clock time pass, so that due tickets settle and windows emit. */
     void tick() {
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        drivers.advance(Duration.ofSeconds(1));
     }
 
     /** The latest aggregate of each key ({@code cell|window}) written so far, after a tick. */
@@ -168,6 +173,7 @@ final class TicketDriver implements AutoCloseable {
     /** Records what the topology reports. */
     static final class Recorder implements TicketObserver {
         final List<Settled> settled = new ArrayList<>();
+        final List<Settled> retracted = new ArrayList<>();
         final List<TicketPriority> breaches = new ArrayList<>();
         final Map<DeadLetterReason, Integer> deadLettered = new EnumMap<>(DeadLetterReason.class);
         final Map<String, Map<TicketPriority, long[]>> backlog = new ConcurrentHashMap<>();
@@ -192,6 +198,11 @@ final class TicketDriver implements AutoCloseable {
         @Override
         public void settled(Settled settled) {
             this.settled.add(settled);
+        }
+
+        @Override
+        public void retracted(Settled retracted) {
+            this.retracted.add(retracted);
         }
 
         @Override
