@@ -83,6 +83,8 @@ import picocli.CommandLine.Spec;
                 + "store sizes, freshness and RSS.")
 final class BenchStreamsCommand implements Callable<Integer> {
     private static final String INPUT = "bench.survey-responses";
+    /** The same responses as {@link #INPUT}, over 30 days and in shuffled order: a backfill. */
+    private static final String BACKFILL = "bench.survey-responses-backfill";
     private static final String TICKETS = "bench.ticket-events";
     private static final String TOUCHPOINT_EVENTS = "bench.touchpoints";
     private static final String[] STEPS = {"plan.compare", "cart.review", "checkout.address", "checkout.payment",
@@ -96,6 +98,10 @@ final class BenchStreamsCommand implements Callable<Integer> {
         PASS_SURVEYS(List.of(INPUT), List.of()),
         /** The survey topology alone. */
         SURVEYS(List.of(INPUT), List.of("survey-by-dimension")),
+        /** Copies the backfill topic's bytes. */
+        PASS_BACKFILL(List.of(BACKFILL), List.of()),
+        /** The survey topology over the backfill. */
+        SURVEYS_BACKFILL(List.of(BACKFILL), List.of("survey-by-dimension")),
         /** Copies the bytes of the three topics. */
         PASS_ALL(List.of(INPUT, TICKETS, TOUCHPOINT_EVENTS), List.of()),
         /** The whole application's topology. */
@@ -163,7 +169,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
         System.out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + Runtime.version());
         try (LocalPlatform platform = LocalPlatform.start(0, 0, dir.resolve("data"))) {
-            for (String topic : List.of(INPUT, TICKETS, TOUCHPOINT_EVENTS)) {
+            for (String topic : List.of(INPUT, BACKFILL, TICKETS, TOUCHPOINT_EVENTS)) {
                 platform.createTopic(topic, 6, Map.of());
             }
             fill(platform);
@@ -171,6 +177,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
             run(platform, dir, "bench-warm-up-survey", Mode.SURVEYS);
             System.out.println("Warmed up: both apps ran over the whole input once (not reported)");
             List<double[]> measured = new ArrayList<>();
+            List<double[]> backfill = new ArrayList<>();
             List<double[]> full = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 double passThrough = run(platform, dir, "bench-pass-through-" + round, Mode.PASS_SURVEYS);
@@ -178,6 +185,11 @@ final class BenchStreamsCommand implements Callable<Integer> {
                 measured.add(new double[] {passThrough, survey, survey / passThrough});
                 System.out.printf("Round %d: pass-through %,.0f events/s; survey topology %,.0f events/s (%.2f)%n",
                         round, passThrough, survey, survey / passThrough);
+                double passBackfill = run(platform, dir, "bench-pass-backfill-" + round, Mode.PASS_BACKFILL);
+                double late = run(platform, dir, "bench-backfill-" + round, Mode.SURVEYS_BACKFILL);
+                backfill.add(new double[] {passBackfill, late, late / passBackfill});
+                System.out.printf("Round %d: pass-through of the backfill %,.0f events/s; survey topology over it "
+                        + "%,.0f events/s (%.2f)%n", round, passBackfill, late, late / passBackfill);
                 double passAll = run(platform, dir, "bench-pass-through-all-" + round, Mode.PASS_ALL);
                 double whole = run(platform, dir, "bench-full-" + round, Mode.FULL);
                 full.add(new double[] {passAll, whole, whole / passAll});
@@ -185,6 +197,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
                         + "(%.2f)%n", round, passAll, whole, whole / passAll);
             }
             StoreSizes sizes = storeSizes(dir.resolve("state").resolve("bench-full-" + rounds));
+            long liveState = surveyState(dir.resolve("state").resolve("bench-survey-" + rounds));
+            long backfillState = surveyState(dir.resolve("state").resolve("bench-backfill-" + rounds));
             Histogram freshness = probes > 0 ? freshness(platform, dir) : new Histogram(3);
             double[] survey = median(measured);
             System.out.println();
@@ -196,6 +210,14 @@ final class BenchStreamsCommand implements Callable<Integer> {
                     + "(rounds: %s) | >= 0.50: %s |%n", threads, survey[1], survey[2], measured.stream()
                     .map(m -> String.format("%.2f", m[2])).collect(Collectors.joining(", ")),
                     survey[2] >= 0.5 ? "met" : "NOT met");
+            double[] late = median(backfill);
+            System.out.printf("| survey topology over a backfill: the same responses spread over 30 days, shuffled | "
+                    + "%,.0f events/s | %.2f of its pass-through (%,.0f events/s; rounds: %s); %.2f of the live "
+                    + "case's ratio | |%n", late[1], late[2], late[0], backfill.stream()
+                    .map(m -> String.format("%.2f", m[2])).collect(Collectors.joining(", ")), late[2] / survey[2]);
+            System.out.printf("| survey state on disk (buckets and dedup batches, RocksDB tables) | live: %.1f MiB; "
+                    + "backfill over 30 days: %.1f MiB | | |%n", liveState / 1024.0 / 1024.0,
+                    backfillState / 1024.0 / 1024.0);
             double[] whole = median(full);
             System.out.printf("| pass-through Streams app over surveys, tickets and touchpoints, %d thread(s) | "
                     + "%,.0f events/s | 1.00 | |%n", threads, whole[0]);
@@ -276,6 +298,22 @@ final class BenchStreamsCommand implements Callable<Integer> {
             }
         }
         return new StoreSizes(tickets, customers);
+    }
+
+    /** The survey topology's state on disk: its buckets and its deduplication batches and index. */
+    private static long surveyState(Path appState) throws java.io.IOException {
+        long bytes = 0;
+        if (Files.isDirectory(appState)) {
+            try (var tasks = Files.list(appState)) {
+                for (Path task : tasks.toList()) {
+                    for (String store : List.of("survey-buckets-1m", "survey-buckets-1h", "survey-seen-event-ids",
+                            "survey-seen-event-ids-batches")) {
+                        bytes += size(task.resolve("rocksdb").resolve(store));
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     private static long size(Path dir) throws java.io.IOException {
@@ -362,9 +400,31 @@ final class BenchStreamsCommand implements Callable<Integer> {
                 SurveyResponse response = response(i, start.plusMillis(spread * i / events));
                 producer.send(new ProducerRecord<>(INPUT, response.getCustomerId(), response));
             }
+            // the backfill: the same responses over the last 30 days (within what ingest accepts), received now,
+            // in an order shuffled with a fixed seed
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            Instant from = now.minus(Duration.ofDays(30)).plus(Duration.ofHours(1));
+            long days = Duration.between(from, now.minus(Duration.ofMinutes(1))).toMillis();
+            int[] order = new int[events];
+            for (int i = 0; i < events; i++) {
+                order[i] = i;
+            }
+            java.util.Random random = new java.util.Random(30);
+            for (int i = events - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int swap = order[i];
+                order[i] = order[j];
+                order[j] = swap;
+            }
+            for (int i : order) {
+                SurveyResponse response = response(i, from.plusMillis(days * i / events));
+                response.setReceivedAt(now);
+                producer.send(new ProducerRecord<>(BACKFILL, response.getCustomerId(), response));
+            }
             producer.flush();
         }
-        System.out.printf("Input: %,d Avro survey responses on %s (6 partitions)%n", events, INPUT);
+        System.out.printf("Input: %,d Avro survey responses on %s, and the same over 30 days in shuffled order on "
+                + "%s (6 partitions each)%n", events, INPUT, BACKFILL);
     }
 
     private static SurveyResponse response(int i, Instant occurredAt) {
@@ -388,17 +448,18 @@ final class BenchStreamsCommand implements Callable<Integer> {
      */
     private double run(LocalPlatform platform, Path dir, String applicationId, Mode mode) throws Exception {
         StreamsBuilder builder = new StreamsBuilder();
-        boolean topology = mode == Mode.SURVEYS || mode == Mode.FULL;
+        boolean topology = mode == Mode.SURVEYS || mode == Mode.SURVEYS_BACKFILL || mode == Mode.FULL;
         for (String output : topology ? List.of(".aggregates", ".ticket-aggregates", ".friction-aggregates", ".alerts",
                 ".dead-letter") : List.of(".out")) {
             platform.createTopic(applicationId + output, 6, Map.of());
         }
         if (topology) {
             SchemaRegistryClient registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
-            Map<String, String> names = Map.of("survey-responses", INPUT, "ticket-events", TICKETS, "touchpoints",
-                    TOUCHPOINT_EVENTS, "survey-aggregates", applicationId + ".aggregates", "ticket-aggregates",
-                    applicationId + ".ticket-aggregates", "friction-aggregates", applicationId + ".friction-aggregates",
-                    "alerts", applicationId + ".alerts", "dead-letter", applicationId + ".dead-letter");
+            Map<String, String> names = Map.of("survey-responses", mode.inputs.get(0), "ticket-events", TICKETS,
+                    "touchpoints", TOUCHPOINT_EVENTS, "survey-aggregates", applicationId + ".aggregates",
+                    "ticket-aggregates", applicationId + ".ticket-aggregates", "friction-aggregates",
+                    applicationId + ".friction-aggregates", "alerts", applicationId + ".alerts", "dead-letter",
+                    applicationId + ".dead-letter");
             Topics topics = Topics.create(registry, Map.of("schema.registry.url", platform.schemaRegistryUrl()),
                     names);
             // The meters metrics-streams composes (MetricsStreamsApp), unless --no-meters; never scraped here.
@@ -410,6 +471,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
                         : new MetricsTopology.Observers(new SurveyMetrics(meters, topN),
                                 new TicketMetrics(meters, topN), new FrictionMetrics(meters, topN)));
             } else {
+                // the live and the backfill cases alike
                 SurveyTopology.build(builder, topics, config.survey(),
                         noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
             }

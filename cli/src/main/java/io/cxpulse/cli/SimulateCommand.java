@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Sends realistic traffic through the ingest HTTP API at a steady rate, with a progress line each second. */
@@ -37,12 +38,8 @@ final class SimulateCommand implements Callable<Integer> {
             description = "How long to run, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--url", defaultValue = "${env:CXPULSE_INGEST_URL:-http://127.0.0.1:8080}",
-            description = "Ingest service base URL (default: ${DEFAULT-VALUE}).")
-    String url;
-
-    @Option(names = "--token", defaultValue = "${env:CXPULSE_TOKEN:-dev-token}", description = "Bearer token.")
-    String token;
+    @Mixin
+    IngestTarget target;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed, for repeatable traffic.")
     long seed;
@@ -63,8 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
             System.err.println("--rate and --duration must be positive");
             return 2;
         }
-        if (!Http.ok(url + "/health/ready")) {
-            System.err.println("The ingest service at " + url + " is not ready; start it with ./cxpulse up");
+        if (!target.ready()) {
             return 1;
         }
         Instant start = Instant.now();
@@ -145,9 +141,9 @@ final class SimulateCommand implements Callable<Integer> {
     private void send(String path, List<TrafficModel.Event> batch) {
         StringBuilder body = new StringBuilder();
         batch.forEach(e -> body.append(e.json()).append('\n'));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/" + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.url + "/v1/" + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + target.token)
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         sent.addAndGet(batch.size());

@@ -150,7 +150,7 @@ class FrictionTopologyTest {
             // c-2 abandons, then opens a ticket
             friction.send(touch("c-2", Channel.WEB, PAYMENT, Outcome.ABANDONED, at("10:05")).build());
             friction.ticketOpened("c-2", at("10:50"));
-            // c-3's chat arrives before the failure it follows (out of order, within grace)
+            // c-3's chat arrives before the failure it follows (out of order)
             friction.send(touch("c-3", Channel.CHAT, "support.chat", Outcome.COMPLETED, at("10:45")).build());
             friction.send(touch("c-3", Channel.WEB, PAYMENT, Outcome.FAILED, at("10:10")).build());
             // c-4 completes and calls: no failure to repeat

@@ -88,6 +88,31 @@ class SurveyAlertTopologyTest {
     }
 
     @Test
+    void shouldTakeItsBaselineFromAnImportAndNeverAlertOnAPastHour(LocalPlatform platform) {
+        try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
+            // a new deployment: the seven days of history arrive in one import, received just before HOUR
+            for (int hour = 0; hour < 7 * 24; hour++) {
+                Instant start = T0.plus(Duration.ofHours(hour));
+                for (int i = 0; i < 10; i++) {
+                    survey.send(SurveyDriver.response(SurveyMetric.NPS, i == 0 ? 3 : 9,
+                            start.plus(Duration.ofMinutes(3L * i))).setReceivedAt(HOUR.minusSeconds(30)).build());
+                }
+            }
+            // in it, an hour three hours back as bad as the one below: past, so no alert
+            sendHour(survey, HOUR.minus(Duration.ofHours(3)), Duration.ofSeconds(85), 40, 20, null);
+            assertThat(survey.alerts()).isEmpty();
+
+            // the first live hour against that baseline: p0 is (167 * 1 + 20) / (1,670 + 40), z far above 3
+            sendHour(survey, HOUR, Duration.ofSeconds(85), 40, 20, null);
+            List<CxAlert> opened = survey.alerts();
+
+            assertThat(opened).extracting(CxAlert::getState).containsExactly(AlertState.OPENED);
+            assertThat(opened.get(0).getBaseline()).isCloseTo(187.0 / 1_710, within(1e-12));
+            assertThat(opened.get(0).getWindowEnd()).isEqualTo(HOUR.plus(Duration.ofMinutes(57)));
+        }
+    }
+
+    @Test
     void shouldAlertPerSegmentAndNotOnAThinHour(LocalPlatform platform) {
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
             sendBaseline(survey, "smb");
