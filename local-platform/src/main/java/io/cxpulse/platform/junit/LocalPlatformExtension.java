@@ -1,11 +1,6 @@
 package io.cxpulse.platform.junit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -41,25 +36,7 @@ public final class LocalPlatformExtension implements ParameterResolver {
     /** The platform shared by this test run, started on first use. */
     public static LocalPlatform shared(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(SharedPlatform.class, key -> SharedPlatform.start(), SharedPlatform.class)
-                .platform();
-    }
-
-    /** The run's platform and its data directory, removed when JUnit closes the root store. */
-    private record SharedPlatform(LocalPlatform platform, Path dataDir) implements AutoCloseable {
-        static SharedPlatform start() {
-            try {
-                Path dir = Files.createTempDirectory("cxpulse-test-platform");
-                return new SharedPlatform(LocalPlatform.start(0, 0, dir), dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            platform.close();
-            Directories.deleteRecursively(dataDir);
-        }
+                .getOrComputeIfAbsent(TemporaryPlatform.class, key -> TemporaryPlatform.start(),
+                        TemporaryPlatform.class).platform();
     }
 }

@@ -38,20 +38,29 @@ import io.cxpulse.avro.TouchpointEvent;
  * Mutable; not thread-safe.
  */
 public final class CustomerHistory {
-    private static final int STATE_VERSION = 1;
+    private static final int STATE_VERSION = 2;
+    /** A visit no contact has credited yet. */
+    private static final long NOT_CREDITED = Long.MIN_VALUE;
     private final List<Visit> visits = new ArrayList<>();
     private final List<Long> contacts = new ArrayList<>();
 
     /** A touchpoint visit as the history keeps it. */
     record Visit(String touchpoint, Channel channel, long at, String journeyId, boolean friction, boolean failed,
-            boolean repeatedInput, boolean credited, boolean switched) {
-        Visit credit() {
-            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, true, switched);
+            boolean repeatedInput, long creditedAt, boolean switched) {
+        /** Whether a support contact after this failed visit was counted as its repeated contact. */
+        boolean credited() {
+            return creditedAt != NOT_CREDITED;
+        }
+
+        /** This visit with its repeated contact counted at the contact at {@code contactAt}. */
+        Visit credit(long contactAt) {
+            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, contactAt, switched);
         }
 
         /** This visit with its journey's channel switch counted here ({@code true}) or not. */
         Visit switched(boolean switched) {
-            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, credited, switched);
+            return new Visit(touchpoint, channel, at, journeyId, friction, failed, repeatedInput, creditedAt,
+                    switched);
         }
     }
 
@@ -91,7 +100,8 @@ public final class CustomerHistory {
         if (journey != null) {
             if (event.getChannel() != null) {
                 switched = switches(journey,
-                        new Visit(key, event.getChannel(), at, journey, false, false, false, false, false), found);
+                        new Visit(key, event.getChannel(), at, journey, false, false, false, NOT_CREDITED, false),
+                        found);
             }
             if (repeatedInput && visits.stream().noneMatch(visit -> visit.repeatedInput()
                     && journey.equals(visit.journeyId()) && key.equals(visit.touchpoint()))) {
@@ -99,12 +109,13 @@ public final class CustomerHistory {
             }
         }
         boolean failed = event.getOutcome() == Outcome.FAILED || event.getOutcome() == Outcome.ABANDONED;
-        boolean credited = false;
+        long credited = NOT_CREDITED;
         if (failed) {
-            Long contact = contacts.stream().filter(time -> time > at && time <= at + retention).findFirst()
-                    .orElse(null);
+            // the earliest contact after the failure, as it would have been had the events come in time order
+            Long contact = contacts.stream().filter(time -> time > at && time <= at + retention)
+                    .min(Long::compare).orElse(null);
             if (contact != null) {
-                credited = true;
+                credited = contact;
                 found.add(new Found(key, FrictionBucket.repeatedContact(), contact));
             }
         }
@@ -204,14 +215,26 @@ public final class CustomerHistory {
         return first.channel();
     }
 
-    /** Adds a support contact at {@code at} (a ticket opened); returns the repeated contacts it completes. */
+    /**
+     * Adds a support contact at {@code at} (a ticket opened, or a visit on a support channel); returns the repeated
+     * contacts it completes, and the ones it moves: a failure whose repeated contact was counted at a later contact
+     * (which arrived first) has it moved to this earlier one, so the count sits where time order puts it.
+     */
     public List<Found> contact(long at, long retention) {
         List<Found> found = new ArrayList<>();
         for (int i = 0; i < visits.size(); i++) {
             Visit visit = visits.get(i);
-            if (visit.failed() && !visit.credited() && visit.at() < at && at <= visit.at() + retention) {
-                visits.set(i, visit.credit());
+            if (!visit.failed() || visit.at() >= at || at > visit.at() + retention) {
+                continue;
+            }
+            if (!visit.credited()) {
+                visits.set(i, visit.credit(at));
                 found.add(new Found(visit.touchpoint(), FrictionBucket.repeatedContact(), at));
+            } else if (visit.creditedAt() > at) {
+                found.add(new Found(visit.touchpoint(), FrictionBucket.repeatedContactTakenBack(),
+                        visit.creditedAt(), false));
+                found.add(new Found(visit.touchpoint(), FrictionBucket.repeatedContact(), at, false));
+                visits.set(i, visit.credit(at));
             }
         }
         contacts.add(at);
@@ -316,7 +339,8 @@ public final class CustomerHistory {
 
     /**
      * Writes the history: a version, the visits (channels by name; flags 1 journey, 2 friction, 4 failed, 8
-     * repeated input, 16 credited with a repeated contact, 32 carrying its channel's switch), the contacts.
+     * repeated input, 16 credited with a repeated contact, then the contact's time, 32 carrying its channel's
+     * switch), the contacts.
      */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeByte(STATE_VERSION);
@@ -328,6 +352,9 @@ public final class CustomerHistory {
             out.writeUTF(visit.journeyId() == null ? "" : visit.journeyId());
             out.writeByte((visit.journeyId() == null ? 0 : 1) | (visit.friction() ? 2 : 0) | (visit.failed() ? 4 : 0)
                     | (visit.repeatedInput() ? 8 : 0) | (visit.credited() ? 16 : 0) | (visit.switched() ? 32 : 0));
+            if (visit.credited()) {
+                out.writeLong(visit.creditedAt());
+            }
         }
         out.writeInt(contacts.size());
         for (long contact : contacts) {
@@ -348,9 +375,10 @@ public final class CustomerHistory {
             long at = in.readLong();
             String journey = in.readUTF();
             int flags = in.readUnsignedByte();
+            long creditedAt = (flags & 16) != 0 ? in.readLong() : NOT_CREDITED;
             history.visits.add(new Visit(touchpoint, channel.isEmpty() ? null : Channel.valueOf(channel), at,
                     (flags & 1) == 0 ? null : journey, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
-                    (flags & 16) != 0, (flags & 32) != 0));
+                    creditedAt, (flags & 32) != 0));
         }
         int contacts = in.readInt();
         for (int i = 0; i < contacts; i++) {

@@ -98,6 +98,13 @@ public final class FrictionBucket implements BucketWindows.Additive<FrictionBuck
         return single(REPEATED_CONTACTS);
     }
 
+    /** A repeated contact counted here that an earlier contact, arriving later, moved to its own time: taken back. */
+    static FrictionBucket repeatedContactTakenBack() {
+        FrictionBucket bucket = empty();
+        bucket.counts[REPEATED_CONTACTS] = -1;
+        return bucket;
+    }
+
     static FrictionBucket repeatedInputJourney() {
         return single(REPEATED_INPUT_JOURNEYS);
     }

@@ -14,7 +14,10 @@ import io.cxpulse.streams.friction.CustomerHistory.Found;
 
 import org.junit.jupiter.api.Test;
 
-/** Channel switches in a history pruned short: a switch stays where it was counted. */
+/**
+ * Channel switches in a history pruned short stay where they were counted; a repeated contact sits at the earliest
+ * contact after its failure in any arrival order.
+ */
 class CustomerHistoryTest {
     private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
     private static final long RETENTION = Duration.ofDays(7).toMillis();
@@ -58,12 +61,45 @@ class CustomerHistoryTest {
         assertThat(switches(visit(Channel.PHONE, "support.call", -5))).containsExactly("WEB|plan.compare +1 observed");
     }
 
-    private List<Found> visit(Channel channel, String step, int minute) {
+    @Test
+    void shouldCountARepeatedContactAtTheEarliestContactAfterTheFailureWhateverTheArrivalOrder() {
+        long earlier = START.plus(Duration.ofHours(2)).toEpochMilli();
+        long later = START.plus(Duration.ofDays(3)).toEpochMilli();
+        failed("checkout.payment", 0);
+        // the later contact (a ticket) arrives first and is counted; the earlier one moves the count to itself
+        assertThat(contacts(history.contact(later, RETENTION))).containsExactly("+1 observed @" + later);
+        assertThat(contacts(history.contact(earlier, RETENTION)))
+                .containsExactly("-1 @" + later, "+1 @" + earlier);
+
+        // a failure arriving after both contacts takes the earliest of them, not the first to have arrived
+        CustomerHistory other = new CustomerHistory();
+        other.contact(later, RETENTION);
+        other.contact(earlier, RETENTION);
+        assertThat(contacts(other.touch(event(Channel.WEB, "checkout.payment", 0, Outcome.FAILED), RETENTION,
+                List.of()))).containsExactly("+1 observed @" + earlier);
+    }
+
+    private void failed(String step, int minute) {
+        history.touch(event(Channel.WEB, step, minute, Outcome.FAILED), RETENTION, List.of());
+    }
+
+    private static TouchpointEvent event(Channel channel, String step, int minute, Outcome outcome) {
         Instant at = START.plus(Duration.ofMinutes(minute));
-        return history.touch(TouchpointEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+        return TouchpointEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
                 .setReceivedAt(at).setSource("test").setCustomerId("c-1").setChannel(channel).setJourneyId("j-1")
-                .setTouchpoint(step).setOutcome(Outcome.COMPLETED).setFrictionSignals(List.of()).build(),
-                RETENTION, List.of());
+                .setTouchpoint(step).setOutcome(outcome).setFrictionSignals(List.of()).build();
+    }
+
+    /** The repeated contacts among {@code found}, as "+1|-1 [observed] @time". */
+    private static List<String> contacts(List<Found> found) {
+        return found.stream().filter(count -> count.bucket().repeatedContacts() != 0)
+                .map(count -> (count.bucket().repeatedContacts() > 0 ? "+1" : "-1")
+                        + (count.observed() ? " observed" : "") + " @" + count.at())
+                .toList();
+    }
+
+    private List<Found> visit(Channel channel, String step, int minute) {
+        return history.touch(event(channel, step, minute, Outcome.COMPLETED), RETENTION, List.of());
     }
 
     /** The channel switches among {@code found}, as "touchpoint +1|-1 [observed]". */

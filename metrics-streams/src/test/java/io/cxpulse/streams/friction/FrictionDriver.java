@@ -28,6 +28,7 @@ import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.survey.SurveyTopology;
+import io.cxpulse.streams.ticket.TicketBucket;
 import io.cxpulse.streams.ticket.TicketObserver;
 import io.cxpulse.streams.ticket.TicketSettings;
 import io.cxpulse.streams.ticket.TicketTopology;
@@ -41,6 +42,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
@@ -121,6 +124,18 @@ final class FrictionDriver implements AutoCloseable {
         responses.pipeInput(customer, response, response.getReceivedAt());
     }
 
+    /** An NPS response, received (and read) at its {@code receivedAt}. */
+    void send(SurveyResponse response) {
+        drivers.readAt(response.getReceivedAt());
+        responses.pipeInput(response.getCustomerId(), response, response.getReceivedAt());
+    }
+
+    /** A ticket event, keyed by its ticket, received (and read) at its {@code receivedAt}. */
+    void send(TicketEvent event) {
+        drivers.readAt(event.getReceivedAt());
+        tickets.pipeInput(event.getTicketId(), event, event.getReceivedAt());
+    }
+
     void ticketOpened(String customer, Instant at) {
         String ticketId = "t-" + UUID.randomUUID();
         TicketEvent event = TicketEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
@@ -170,6 +185,21 @@ final class FrictionDriver implements AutoCloseable {
         ReadOnlyWindowStore<String, ScoreHistogram> store = driver.getWindowStore(window.bucket().store());
         return BucketWindows.sum(store, "NPS|all", window, window.end(at.toEpochMilli()),
                 ScoreHistogram.empty(SurveyMetric.NPS));
+    }
+
+    /** The sum of every ticket cell's buckets in {@code window} at {@code at}, after a tick. */
+    TicketBucket ticketWindow(RollingWindow window, Instant at) {
+        tick();
+        ReadOnlyWindowStore<String, TicketBucket> store = driver.getWindowStore(TicketTopology.bucketStore(
+                window.bucket()));
+        long end = window.end(at.toEpochMilli());
+        TicketBucket sum = TicketBucket.empty();
+        try (KeyValueIterator<Windowed<String>, TicketBucket> all = store.fetchAll(
+                Instant.ofEpochMilli(end - window.length().toMillis()),
+                Instant.ofEpochMilli(end - window.bucket().size().toMillis()))) {
+            all.forEachRemaining(entry -> sum.addAll(entry.value));
+        }
+        return sum;
     }
 
     @Override

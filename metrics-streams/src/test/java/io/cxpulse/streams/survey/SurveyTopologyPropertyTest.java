@@ -2,8 +2,6 @@ package io.cxpulse.streams.survey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +16,8 @@ import io.cxpulse.avro.Channel;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
-import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.platform.junit.TemporaryPlatform;
 import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.contract.ScoreScale;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
@@ -40,19 +38,18 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SurveyTopologyPropertyTest {
     private static final String[] SEGMENTS = {"smb", "enterprise", "consumer"};
-    private static Path dataDir;
+    private static TemporaryPlatform temporary;
     private static LocalPlatform platform;
 
     @BeforeContainer
-    static void startPlatform() throws Exception {
-        dataDir = Files.createTempDirectory("survey-property-platform");
-        platform = LocalPlatform.start(0, 0, dataDir);
+    static void startPlatform() {
+        temporary = TemporaryPlatform.start();
+        platform = temporary.platform();
     }
 
     @AfterContainer
     static void stopPlatform() {
-        platform.close();
-        Directories.deleteRecursively(dataDir);
+        temporary.close();
     }
 
     @Provide

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -16,8 +14,8 @@ import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.avro.TicketEvent;
 import io.cxpulse.avro.TouchpointEvent;
-import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
+import io.cxpulse.platform.junit.TemporaryPlatform;
 import io.cxpulse.schemas.RandomRecords;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 
@@ -39,21 +37,20 @@ import org.apache.kafka.common.errors.SerializationException;
  * byte for byte as Avro's own writer writes them.
  */
 class SerdeRoundTripPropertyIT {
-    private static Path dataDir;
+    private static TemporaryPlatform temporary;
     private static LocalPlatform platform;
     private static SchemaRegistryClient registry;
 
     @BeforeContainer
-    static void startPlatform() throws Exception {
-        dataDir = Files.createTempDirectory("cxpulse-property-platform");
-        platform = LocalPlatform.start(0, 0, dataDir);
+    static void startPlatform() {
+        temporary = TemporaryPlatform.start();
+        platform = temporary.platform();
         registry = SchemaRegistryClient.forUrl(platform.schemaRegistryUrl());
     }
 
     @AfterContainer
     static void stopPlatform() {
-        platform.close();
-        Directories.deleteRecursively(dataDir);
+        temporary.close();
     }
 
     @Property(tries = 300)
