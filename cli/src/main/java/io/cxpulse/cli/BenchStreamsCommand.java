@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -409,7 +410,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
             for (int i = 0; i < events; i++) {
                 order[i] = i;
             }
-            java.util.Random random = new java.util.Random(30);
+            Random random = new Random(30);
             for (int i = events - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int swap = order[i];

@@ -1,6 +1,7 @@
 package io.cxpulse.cli;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -513,7 +514,7 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     /** Counts the bytes read, for the progress bar. */
-    private static final class CountingInput extends java.io.FilterInputStream {
+    private static final class CountingInput extends FilterInputStream {
         private long count;
 
         CountingInput(InputStream in) {

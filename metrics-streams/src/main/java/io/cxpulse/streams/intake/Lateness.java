@@ -2,6 +2,7 @@ package io.cxpulse.streams.intake;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.cxpulse.common.EventAge;
 import io.cxpulse.common.LayeredConfig;
@@ -46,7 +47,7 @@ public record Lateness(Duration maxAge, Duration maxLag, Duration maxSkew) {
     }
 
     /** The defaults with {@code overrides} (by key) over them, and {@code settings}' defaults beside them. */
-    public static LayeredConfig over(List<Setting<?>> settings, java.util.Map<String, String> overrides) {
+    public static LayeredConfig over(List<Setting<?>> settings, Map<String, String> overrides) {
         return LayeredConfig.over(SettingSet.concat(SETTINGS, settings), overrides);
     }
 }
