@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import io.cxpulse.schemas.contract.CxTopic;
@@ -201,11 +202,20 @@ final class ImportCommand implements Callable<Integer> {
                 sender.flush();
             } catch (Stop e) {
                 progress(in.count(), size, true);
-                System.err.println("Stopped: ingest refused the request as a whole (above); rows after line "
-                        + sender.lastLine() + " were not sent.");
+                System.err.println("Stopped: ingest refused the request as a whole (above); the rows from line "
+                        + sender.firstLine() + " on were not stored.");
                 return 1;
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
+                return 2;
+            } catch (JsonProcessingException e) {
+                sender.flush(); // the rows before the error are sent, and counted in the summary
+                progress(in.count(), size, true);
+                System.err.println(file + " is not valid " + formatOf(file) + " at line "
+                        + e.getLocation().getLineNr() + ": " + e.getOriginalMessage() + "; the rows before it were "
+                        + "sent, the rest were not.");
+                System.out.printf(Locale.ROOT, "Read %,d rows from %s: %,d accepted, %,d rejected, %,d not stored.%n",
+                        rows, file, accepted, rejected, failed);
                 return 2;
             }
             progress(in.count(), size, true);
@@ -230,7 +240,8 @@ final class ImportCommand implements Callable<Integer> {
             InterruptedException {
         CsvMapper csv = new CsvMapper();
         try (MappingIterator<Map<String, String>> iterator = csv.readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
+                .with(CsvSchema.emptySchema().withHeader())
+                .with(CsvParser.Feature.IGNORE_TRAILING_UNMAPPABLE).readValues(reader)) {
             JsonParser parser = iterator.getParser();
             Set<String> ignored = null;
             while (iterator.hasNextValue()) {
@@ -427,8 +438,9 @@ final class ImportCommand implements Callable<Integer> {
             }
         }
 
-        long lastLine() {
-            return lines.isEmpty() ? 0 : lines.get(lines.size() - 1);
+        /** The line of the first row of the batch being sent. */
+        long firstLine() {
+            return lines.isEmpty() ? 0 : lines.get(0);
         }
 
         void reject(long line, String field, String reason) throws IOException {

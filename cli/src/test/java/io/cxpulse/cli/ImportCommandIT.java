@@ -101,6 +101,17 @@ class ImportCommandIT {
             }
             JsonNode segment = get(streams.url() + "/v1/nps?window=24h&segment=smb&at=" + day + "T12:00:00Z");
             assertThat(segment.path("n").asLong()).isEqualTo(4);
+
+            // a file that stops being CSV: the rows before are sent, the rest is refused with where and why
+            Path broken = dir.resolve("broken.csv");
+            Files.writeString(broken, "Response ID,Submitted At,Customer,score\nb1," + day
+                    + " 11:00:00,c-1,9\nb2,\"" + day + " 11:05:00,c-2,9\n");
+            Run result = run("import", "surveys", broken.toString(), "--url", ingest.url(), "--token", "imp-token",
+                    "--map", "occurredAt=Submitted At", "--map", "customerId=Customer", "--value", "metric=NPS",
+                    "--value", "surveyId=nps-q4", "--zone", "Europe/Paris");
+            assertThat(result.exit()).as(result.errors()).isEqualTo(2);
+            assertThat(result.errors()).contains("broken.csv is not valid csv at line");
+            assertThat(result.output()).contains("Read 1 rows from " + broken + ": 1 accepted, 0 rejected");
         }
     }
 
