@@ -91,9 +91,9 @@ class TrafficModelTest {
         assertThat(tickets).anyMatch(e -> e.json().path("type").asText().equals("REOPENED"));
     }
 
-    /** Nothing is sent later than metrics-streams' grace: no event is more than 50 minutes before its scenario. */
+    /** A scenario's history is recent: no event is more than 50 minutes before the scenario starts. */
     @Test
-    void shouldStartEveryScenarioWithinTheGracePeriod() {
+    void shouldStartEveryScenarioWithinItsHistory() {
         List<TrafficModel.Event> events = generate(new TrafficModel(3, START, Duration.ofMinutes(10)), 3_000);
 
         assertThat(events).allSatisfy(e -> assertThat(Instant.parse(e.json().path("occurredAt").asText()))

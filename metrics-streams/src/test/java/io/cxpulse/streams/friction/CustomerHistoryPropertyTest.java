@@ -33,7 +33,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * What a customer's history counts does not depend on the order in which its events arrive (all within grace):
+ * What a customer's history counts does not depend on the order in which its events arrive:
  * <ul>
  *   <li>NPS responses are joined to the touchpoints before them: the response counts per touchpoint, in either
  *       group and with their detractors, equal those of arrival in event-time order;</li>

@@ -113,7 +113,7 @@ class FrictionTopologyTest {
                 new FrictionMetrics(registry, 20))) {
             inJourney(friction, "c-3", "j-3", Channel.WEB, "plan.compare", "10:00");
             inJourney(friction, "c-3", "j-3", Channel.CHAT, "support.chat", "10:30");
-            // the journey was on CHAT at 10:10 already (within grace): that is where it switched
+            // the journey was on CHAT at 10:10 already: that is where it switched
             inJourney(friction, "c-3", "j-3", Channel.CHAT, "help.faq", "10:10");
             // and on PHONE before it was on WEB: now WEB's first visit is a switch, and PHONE's is not
             inJourney(friction, "c-3", "j-3", Channel.PHONE, "support.call", "09:55");
@@ -243,7 +243,7 @@ class FrictionTopologyTest {
 
     /**
      * Responses and the touchpoints before them, in time order and with the responses first (the touchpoints
-     * late, within grace), give the same counts. c-1 met friction at payment, c-2 passed it cleanly; c-3 passed
+     * late), give the same counts. c-1 met friction at payment, c-2 passed it cleanly; c-3 passed
      * it cleanly, then met friction there (so it moves to the friction group when that arrives late), then met
      * friction after responding (which does not count); c-4's touchpoint came first. With room in memory for one
      * customer, every history is written out and read back between customers.

@@ -381,7 +381,7 @@ class SeenEventIdsTopologyTest {
 
     /**
      * In memory only: the index, a window store of the retention, does not keep an id put more than the retention
-     * behind the latest one (an intake dead-letters such an event, its grace being at most the retention).
+     * behind the latest one (an intake dead-letters such an event, its lateness horizon being at most the retention).
      */
     @Test
     void shouldTellApartTheEventTimesOfAnIdCountedTwice() {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Touchpoints and NPS responses sent through ingest reach metrics-streams through Kafka; its friction ranking
  * agrees with rates and lifts computed here from the events sent. Half of the responses are sent before the
- * touchpoints timestamped ahead of them (within grace), and are joined to them all the same.
+ * touchpoints timestamped ahead of them, and are joined to them all the same.
  */
 @ExtendWith(LocalPlatformExtension.class)
 class FrictionPipelineIT {

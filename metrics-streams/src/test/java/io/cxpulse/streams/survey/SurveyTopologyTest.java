@@ -105,7 +105,7 @@ class SurveyTopologyTest {
     }
 
     @Test
-    void shouldCountALateEventWithinGraceInTheWindowOfItsOwnTime(LocalPlatform platform) {
+    void shouldCountALateEventInTheWindowOfItsOwnTime(LocalPlatform platform) {
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
             survey.send(nps(10, T0));
             survey.send(nps(10, T0.plus(Duration.ofHours(2))));
