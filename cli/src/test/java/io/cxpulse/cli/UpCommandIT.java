@@ -66,12 +66,14 @@ class UpCommandIT {
                     assertThat(Http.get(nps)).contains("\"n\":1,", "\"nps\":100.0"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(Http.get("http://127.0.0.1:" + streamsPort + "/metrics"))
-                            .contains("cx_nps{channel=\"all\",segment=\"all\",window=\"1h\"} 100.0"));
+                            .contains("cx_nps{channel=\"all\",segment=\"all\",window=\"1h\"} 100.0",
+                                    "cx_detractor_alert_evidence{segment=\"all\",severity=\"warning\"} 0.0",
+                                    "cx_detractor_alert_open{segment=\"all\",severity=\"critical\"} 0.0"));
             if (prometheus) {
                 String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/";
                 assertThat(Files.readString(output)).contains("http://127.0.0.1:" + prometheusPort + "/alerts");
                 assertThat(Http.get(api + "rules")).contains("\"DetractorRateRising\"", "\"StreamsLagGrowing\"",
-                        "segment:cx_detractor_share:z1h");
+                        "segment:cx_nps_drop:z1h");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                         assertThat(Http.get(api + "query?query=sum(up)")).contains("\"2\"]"));
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->

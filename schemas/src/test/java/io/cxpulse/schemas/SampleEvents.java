@@ -69,9 +69,9 @@ public final class SampleEvents {
     public static CxAlert alert() {
         return CxAlert.newBuilder()
                 .setAlertId("detractor-rate/segment=smb/2026-11-20T10:00Z").setKind(AlertKind.DETRACTOR_RATE)
-                .setDimension(Map.of("segment", "smb")).setState(AlertState.OPENED)
-                .setObserved(0.41).setBaseline(0.18).setZScore(4.2).setSampleSize(57L)
-                .setWindow("1h").setBaselineWindow("7d")
+                .setDimension(Map.of("segment", "smb")).setState(AlertState.OPENED).setSeverity("critical")
+                .setObserved(0.41).setBaseline(0.18).setEvidence(15.2).setSampleSize(57L)
+                .setWindow("38m").setBaselineWindow("7d")
                 .setWindowStart(Instant.parse("2026-11-20T10:00:00Z"))
                 .setWindowEnd(Instant.parse("2026-11-20T11:00:00Z"))
                 .setEmittedAt(RECEIVED).build();

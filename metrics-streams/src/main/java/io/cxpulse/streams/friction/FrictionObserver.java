@@ -1,7 +1,11 @@
 package io.cxpulse.streams.friction;
 
+import java.util.Map;
+
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.alert.ShareAlertRule.Severity;
 import io.cxpulse.streams.intake.EventIntake;
 import io.cxpulse.streams.window.RollingWindow;
 
@@ -23,6 +27,11 @@ public interface FrictionObserver extends EventIntake.Observer<TouchpointEvent> 
 
     /** {@code task} no longer runs here: forget what it reported. */
     void closed(String task);
+
+    /** The friction alerts of {@code touchpoint}, just evaluated: the rule's figures and whether each level is open. */
+    void alert(String task, Touchpoint touchpoint, ShareAlertRule.Evaluation evaluation,
+            Map<Severity, Boolean> open);
+
 
     /** Reports nothing: for tests that do not look. */
     FrictionObserver NONE = new FrictionObserver() {
@@ -53,6 +62,11 @@ public interface FrictionObserver extends EventIntake.Observer<TouchpointEvent> 
 
         @Override
         public void closed(String task) {
+        }
+
+        @Override
+        public void alert(String task, Touchpoint touchpoint, ShareAlertRule.Evaluation evaluation,
+                Map<Severity, Boolean> open) {
         }
     };
 }

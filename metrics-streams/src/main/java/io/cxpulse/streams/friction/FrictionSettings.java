@@ -27,7 +27,7 @@ import org.apache.kafka.common.config.ConfigException;
  *                          (the most recently used), so that they are not read back and written on every event
  * @param emitInterval      how often (wall-clock time) changed windows are summed and alerts evaluated
  * @param sweepInterval     how often (wall-clock time) histories past their retention are removed
- * @param alerts            when a touchpoint's 1h friction rate is far enough above its 7-day baseline to alert
+ * @param alerts            when a touchpoint's recent friction rate has risen above its 7-day baseline
  *                          (its minimum is in events)
  * @param liftMinResponses  the fewest NPS responses in each group (met friction, passed cleanly) for a lift to be
  *                          called significant
@@ -53,7 +53,7 @@ public record FrictionSettings(EventIntake.Settings intake, RollingWindow.Retent
     public static final Setting<Duration> SWEEP_INTERVAL = Setting.positiveDuration("friction.sweep.interval",
             "PT10M", "How often histories past `friction.history` are removed.");
     public static final ShareAlertRule.Keys ALERTS = ShareAlertRule.keys("friction.alerts", "friction rate",
-            "min.events", 50);
+            "events", 500);
     public static final Setting<Integer> LIFT_MIN_RESPONSES = Setting.integer("friction.lift.min.responses", 30, 1,
             1_000_000, "NPS responses needed in each group (met friction, passed cleanly) for a lift to be "
                     + "significant.");
@@ -66,6 +66,7 @@ public record FrictionSettings(EventIntake.Settings intake, RollingWindow.Retent
 
     public FrictionSettings {
         RollingWindow.checkRetention(buckets, intake.horizon());
+        alerts.checkMemory(buckets);
         if (history.isNegative() || history.isZero()) {
             throw new IllegalArgumentException("the history must be positive, not " + history);
         }

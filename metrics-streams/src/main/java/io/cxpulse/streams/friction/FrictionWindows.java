@@ -1,18 +1,14 @@
 package io.cxpulse.streams.friction;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import io.cxpulse.avro.AlertKind;
-import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.FrictionAggregate;
 import io.cxpulse.avro.FrictionSignal;
-import io.cxpulse.streams.alert.ShareAlertRule.Evaluation;
+import io.cxpulse.streams.alert.ShareAlerts;
 import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.RollingWindow;
 import io.cxpulse.streams.window.RollingWindow.Bucket;
@@ -25,9 +21,8 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * The friction counts of each touchpoint (the key) in minute and hour buckets of event time; the rolling windows
  * of the touchpoints that changed are reported to the observer and sent on as {@link FrictionAggregate}s (keyed
- * {@code CHANNEL|step|window}), and each touchpoint's 1h friction rate is
- * compared with its rate over the 7 days before that hour: an alert opens when it is {@code alerts.openZ}
- * standard errors above, with at least {@code alerts.minResponses} events, and resolves at {@code resolveZ}.
+ * {@code CHANNEL|step|window}), and each touchpoint's recent friction rate is compared with its rate over the 7
+ * days before by the {@link io.cxpulse.streams.alert.ShareAlertRule}, which opens and resolves a warning and a page.
  */
 final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, FrictionWindows.Emitted> {
     static final String NAME = "friction-windows";
@@ -48,6 +43,7 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
 
     private final FrictionSettings settings;
     private final FrictionObserver observer;
+    private final ShareAlerts<FrictionBucket> frictionAlerts;
     private WindowStore<String, FrictionBucket> minutes;
     private WindowStore<String, FrictionBucket> hours;
     private KeyValueStore<String, CxAlert> alerts;
@@ -56,6 +52,8 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
     private FrictionWindows(FrictionSettings settings, FrictionObserver observer) {
         this.settings = settings;
         this.observer = observer;
+        this.frictionAlerts = new ShareAlerts<>(settings.alerts(), AlertKind.FRICTION_RATE, FrictionBucket::events,
+                FrictionBucket::withFriction);
     }
 
     /** The window store of friction buckets of {@code bucket}'s size; its name is part of the app's contract. */
@@ -91,30 +89,22 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
     }
 
     /**
-     * Evaluates the touchpoint's friction alert on the hour that is current by the wall clock, so that late events
-     * in a past hour change its baseline but never open an alert for that hour.
+     * Evaluates the touchpoint's friction alerts on the minutes that end at the wall clock's next minute, so that
+     * late events before the rule's memory change its baseline but never open an alert for a past hour.
      */
     @Override
     public void now(String key, long end, ProcessorContext<String, Emitted> context) {
         Touchpoint touchpoint = Touchpoint.parse(key);
-        FrictionBucket sum = BucketWindows.sum(minutes, key, RollingWindow.HOUR_1, end, FrictionBucket.empty());
-        long hourStart = end - RollingWindow.HOUR_1.length().toMillis();
-        FrictionBucket baseline = BucketWindows.sum(hours, key, RollingWindow.DAYS_7, Bucket.HOUR.start(hourStart),
-                FrictionBucket.empty());
-        Evaluation evaluation = settings.alerts().evaluate(sum.events(), sum.withFriction(), baseline.events(),
-                baseline.withFriction());
-        CxAlert open = alerts.get(key);
-        if (open == null && evaluation.breach()) {
-            String id = UUID.nameUUIDFromBytes(("friction|" + key + "|" + end).getBytes(StandardCharsets.UTF_8))
-                    .toString();
-            CxAlert opened = alert(id, touchpoint, AlertState.OPENED, evaluation, hourStart, end, context);
-            alerts.put(key, opened);
-            context.forward(new Record<>("friction|" + key, new AlertOut(opened), streamTime));
-        } else if (open != null && evaluation.recovered()) {
-            alerts.delete(key);
-            context.forward(new Record<>("friction|" + key, new AlertOut(alert(open.getAlertId(), touchpoint,
-                    AlertState.RESOLVED, evaluation, hourStart, end, context)), streamTime));
+        ShareAlerts.Outcome outcome = frictionAlerts.evaluate(key, dimension(touchpoint), end,
+                context.currentSystemTimeMs(), minutes, hours, alerts);
+        observer.alert(context.taskId().toString(), touchpoint, outcome.evaluation(), outcome.open());
+        for (CxAlert alert : outcome.changed()) {
+            context.forward(new Record<>("friction|" + key, new AlertOut(alert), streamTime));
         }
+    }
+
+    private static Map<String, String> dimension(Touchpoint touchpoint) {
+        return Map.of("touchpoint", touchpoint.step(), "channel", touchpoint.channelLabel());
     }
 
     private FrictionAggregate aggregate(Touchpoint touchpoint, RollingWindow window, long end, FrictionBucket sum,
@@ -134,19 +124,6 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
                 .setCleanResponses(sum.cleanResponses()).setCleanDetractors(sum.cleanDetractors())
                 .setDetractorLift(sum.detractorLift()).setLiftZ(sum.liftZ())
                 .setLiftSignificant(sum.liftSignificant(settings.liftMinResponses(), settings.liftZ()))
-                .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
-    }
-
-    private static CxAlert alert(String id, Touchpoint touchpoint, AlertState state, Evaluation evaluation,
-            long start, long end, ProcessorContext<String, Emitted> context) {
-        Map<String, String> dimension = new HashMap<>();
-        dimension.put("touchpoint", touchpoint.step());
-        dimension.put("channel", touchpoint.channelLabel());
-        return CxAlert.newBuilder().setAlertId(id).setKind(AlertKind.FRICTION_RATE).setDimension(dimension)
-                .setState(state).setObserved(evaluation.observed()).setBaseline(evaluation.baseline())
-                .setZScore(evaluation.z()).setSampleSize(evaluation.responses())
-                .setWindow(RollingWindow.HOUR_1.label()).setBaselineWindow(RollingWindow.DAYS_7.label())
-                .setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(end))
                 .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
     }
 

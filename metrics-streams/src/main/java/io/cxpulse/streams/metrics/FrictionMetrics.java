@@ -10,10 +10,13 @@ import java.util.TreeMap;
 
 import io.cxpulse.avro.FrictionSignal;
 import io.cxpulse.avro.TouchpointEvent;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.alert.ShareAlertRule.Severity;
 import io.cxpulse.streams.friction.FrictionBucket;
 import io.cxpulse.streams.friction.FrictionObserver;
 import io.cxpulse.streams.friction.Touchpoint;
 import io.cxpulse.streams.window.RollingWindow;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -27,7 +30,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>Gauges of the windows at stream time, for the {@code topN} touchpoints with the most events in 7 days
  *       (the rest merged as "other"): {@code cx_friction_rate}, {@code cx_touchpoint_events},
  *       {@code cx_friction_detractor_lift}, {@code cx_touchpoint_median_duration_seconds}
- *       {@code {window,touchpoint,channel}}.</li>
+ *       {@code {window,touchpoint,channel}}; and the friction alerts' statistic and state,
+ *       {@code cx_friction_alert_evidence} and {@code cx_friction_alert_open} {@code {severity,touchpoint,channel}},
+ *       for the same touchpoints.</li>
  * </ul>
  */
 public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, FrictionMetrics.TouchWindow, FrictionBucket>
@@ -35,11 +40,14 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
     private static final List<String> LABELS = List.of("window", "touchpoint", "channel");
     private final int topN;
     private final LabelCap touchpoints;
+    private final AlertGauges alerts;
 
     public FrictionMetrics(MeterRegistry registry, int topN) {
         super(registry, "touchpoint");
         this.topN = topN;
         this.touchpoints = new LabelCap(topN);
+        this.alerts = new AlertGauges(meters, "cx.friction.alert", "touchpoint's friction rate",
+                List.of("touchpoint", "channel"));
     }
 
     /** A touchpoint and a window: the board holds the latest sums of each. */
@@ -88,8 +96,15 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
 
 
     @Override
+    public void alert(String task, Touchpoint touchpoint, ShareAlertRule.Evaluation evaluation,
+            Map<Severity, Boolean> open) {
+        alerts.evaluated(task, List.of(touchpoint.step(), touchpoint.channelLabel()), evaluation, open);
+    }
+
+    @Override
     public void closed(String task) {
         board.closed(task);
+        alerts.closed(task);
     }
 
 
@@ -116,6 +131,7 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
         meters.gauge("cx.friction.detractor.lift",
                 "Detractor share of customers who met friction here minus that of those who passed cleanly", null,
                 LABELS, rows, FrictionBucket::detractorLift);
+        alerts.refresh(row -> top.contains(row.get(0)));
         meters.gauge("cx.touchpoint.median.duration", "Median step duration at the touchpoint in the window",
                 "seconds", LABELS, rows, FrictionBucket::medianDurationSeconds);
     }

@@ -29,14 +29,18 @@ final class GaugeRows {
     record Row(SurveyMetric metric, String window, String segment, String channel) {
     }
 
-    static Map<Row, ScoreHistogram> rows(List<Entry> entries, int topN) {
+    /** The {@code topN} segments with the most responses over 7 days: those that keep their own label. */
+    static Set<String> topSegments(List<Entry> entries, int topN) {
         Map<String, Long> segmentVolume = new HashMap<>();
         for (Entry entry : entries) {
             if (entry.key().dimension().kind() == Dimension.Kind.SEGMENT && entry.window() == RollingWindow.DAYS_7) {
                 segmentVolume.merge(entry.key().dimension().segment(), entry.histogram().responses(), Long::sum);
             }
         }
-        Set<String> top = Meters.top(segmentVolume, topN);
+        return Meters.top(segmentVolume, topN);
+    }
+
+    static Map<Row, ScoreHistogram> rows(List<Entry> entries, Set<String> top) {
         Map<Row, ScoreHistogram> rows = new TreeMap<>(Comparator.comparing(Row::toString));
         for (Entry entry : entries) {
             Dimension dimension = entry.key().dimension();

@@ -3,16 +3,20 @@ package io.cxpulse.streams.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.alert.ShareAlertRule.Severity;
 import io.cxpulse.streams.survey.ScoreHistogram;
 import io.cxpulse.streams.survey.SurveyFigures;
 import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.window.Dimension;
 import io.cxpulse.streams.window.RollingWindow;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -24,20 +28,26 @@ import io.micrometer.core.instrument.Tags;
  * {@code cx_detractor_ratio}, {@code cx_csat_ratio}, {@code cx_ces_mean}, labelled window, segment, channel).
  * Segment labels are bounded: the counters give the first {@code topN} segments seen their own label and the rest
  * {@code other}; the gauges show the {@code topN} segments with the most responses in 7 days, and the others
- * merged as {@code other}. Gauges cover the keys this instance's tasks own.
+ * merged as {@code other}. The detractor alerts' statistic and state are gauges too,
+ * {@code cx_detractor_alert_evidence} and {@code cx_detractor_alert_open} (labelled severity and segment, for all
+ * responses and the segments with their own label). Gauges cover the keys this instance's tasks own.
  */
 public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetrics.BoardKey, GaugeRows.Entry>
         implements SurveyObserver {
     private final MeterRegistry registry;
     private final LabelCap counterSegments;
     private final int topN;
+    private static final String ALL = "all";
     private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
+    private final AlertGauges alerts;
 
     public SurveyMetrics(MeterRegistry registry, int topN) {
         super(registry, "survey-response");
         this.registry = registry;
         this.topN = topN;
         this.counterSegments = new LabelCap(topN);
+        this.alerts = new AlertGauges(meters, "cx.detractor.alert", "detractor share of NPS responses",
+                List.of("segment"));
     }
 
     @Override
@@ -64,15 +74,24 @@ public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetr
 
 
     @Override
+    public void alert(String task, Dimension.Keyed key, ShareAlertRule.Evaluation evaluation,
+            Map<Severity, Boolean> open) {
+        String segment = key.dimension().segment();
+        alerts.evaluated(task, List.of(segment == null ? ALL : segment), evaluation, open);
+    }
+
+    @Override
     public void closed(String task) {
         board.closed(task);
+        alerts.closed(task);
     }
 
 
     /** Sets the gauges from the latest figures; call before a scrape. */
     public void refreshGauges() {
         List<GaugeRows.Entry> entries = new ArrayList<>(board.merged(entry -> entry, (a, b) -> a).values());
-        Map<GaugeRows.Row, ScoreHistogram> rows = GaugeRows.rows(entries, topN);
+        Set<String> top = GaugeRows.topSegments(entries, topN);
+        Map<GaugeRows.Row, ScoreHistogram> rows = GaugeRows.rows(entries, top);
         register("cx.nps", "NPS of the latest window, -100 to 100", rows, SurveyMetric.NPS, SurveyFigures::nps);
         register("cx.nps.responses", "Responses in the latest NPS window", rows, SurveyMetric.NPS,
                 figures -> (double) figures.responses());
@@ -84,6 +103,7 @@ public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetr
                 SurveyMetric.CSAT, SurveyFigures::csatRatio);
         register("cx.ces.mean", "Mean CES score (1-7, 7 = easiest) in the latest window", rows, SurveyMetric.CES,
                 SurveyFigures::cesMean);
+        alerts.refresh(row -> ALL.equals(row.get(0)) || top.contains(row.get(0)));
     }
 
     private void register(String name, String description, Map<GaugeRows.Row, ScoreHistogram> rows,

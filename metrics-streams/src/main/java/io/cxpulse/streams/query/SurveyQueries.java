@@ -221,9 +221,10 @@ public final class SurveyQueries {
                 body.put("kind", alert.getKind().name());
                 body.put("dimension", alert.getDimension());
                 body.put("state", alert.getState().name());
+                body.put("severity", alert.getSeverity());
                 body.put("observed", alert.getObserved());
                 body.put("baseline", alert.getBaseline());
-                body.put("zScore", alert.getZScore());
+                body.put("evidence", alert.getEvidence());
                 body.put("sampleSize", alert.getSampleSize());
                 body.put("window", alert.getWindow());
                 body.put("windowStart", alert.getWindowStart().toString());

@@ -1,7 +1,11 @@
 package io.cxpulse.streams.survey;
 
+import java.util.Map;
+
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.alert.ShareAlertRule.Severity;
 import io.cxpulse.streams.intake.EventIntake;
 import io.cxpulse.streams.window.Dimension;
 import io.cxpulse.streams.window.RollingWindow;
@@ -17,6 +21,13 @@ public interface SurveyObserver extends EventIntake.Observer<SurveyResponse> {
 
     /** {@code task} no longer runs here: forget its figures. */
     void closed(String task);
+
+    /**
+     * The detractor alerts of {@code key} (all responses or a segment), just evaluated: the rule's figures and whether
+     * each level is open.
+     */
+    void alert(String task, Dimension.Keyed key, ShareAlertRule.Evaluation evaluation, Map<Severity, Boolean> open);
+
 
     /** Reports nothing: for tests that do not look. */
     SurveyObserver NONE = new SurveyObserver() {
@@ -43,6 +54,11 @@ public interface SurveyObserver extends EventIntake.Observer<SurveyResponse> {
 
         @Override
         public void closed(String task) {
+        }
+
+        @Override
+        public void alert(String task, Dimension.Keyed key, ShareAlertRule.Evaluation evaluation,
+                Map<Severity, Boolean> open) {
         }
     };
 }

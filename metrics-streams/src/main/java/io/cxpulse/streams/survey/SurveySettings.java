@@ -22,7 +22,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param combineInterval how often the sums of new responses per key and minute cross to the tasks that own the
  *                        keys (wall-clock time)
  * @param emitInterval    how often changed aggregates are emitted and alerts evaluated (wall-clock time)
- * @param alerts          the detractor alert rule
+ * @param alerts          the detractor alert rule, on NPS responses
  */
 public record SurveySettings(EventIntake.Settings intake, RollingWindow.Retention buckets, Duration combineInterval,
         Duration emitInterval, ShareAlertRule alerts) {
@@ -32,14 +32,15 @@ public record SurveySettings(EventIntake.Settings intake, RollingWindow.Retentio
             "PT0.1S", "How often the sums of new responses cross to the tasks that own their dimension keys.");
     public static final Setting<Duration> EMIT_INTERVAL = Setting.positiveDuration("survey.emit.interval", "PT1S",
             "How often changed survey aggregates are emitted and detractor alerts evaluated.");
-    public static final ShareAlertRule.Keys ALERTS = ShareAlertRule.keys("alerts", "detractor share",
-            "min.responses", SurveyFigures.THIN_SAMPLE);
+    public static final ShareAlertRule.Keys ALERTS = ShareAlertRule.keys("survey.alerts", "detractor share",
+            "responses", 200);
     /** Every survey setting. */
     public static final List<Setting<?>> SETTINGS = SettingSet.concat(INTAKE.all(), BUCKETS.all(),
             List.of(COMBINE_INTERVAL, EMIT_INTERVAL), ALERTS.all());
 
     public SurveySettings {
         RollingWindow.checkRetention(buckets, intake.horizon());
+        alerts.checkMemory(buckets);
     }
 
     /** The settings in {@code config}; a bad value fails naming its key. */

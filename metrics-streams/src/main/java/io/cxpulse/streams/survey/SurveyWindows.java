@@ -1,6 +1,5 @@
 package io.cxpulse.streams.survey;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -9,15 +8,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import io.cxpulse.avro.AlertKind;
-import io.cxpulse.avro.AlertState;
 import io.cxpulse.avro.CxAlert;
 import io.cxpulse.avro.SurveyAggregate;
 import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.schemas.contract.ScoreScale;
-import io.cxpulse.streams.alert.ShareAlertRule.Evaluation;
+import io.cxpulse.streams.alert.ShareAlerts;
 import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.Dimension;
 import io.cxpulse.streams.window.Dimension.Keyed;
@@ -40,10 +37,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * stream time and emits the ones whose figures changed; when stream time crosses into a new minute, every key is
  * re-summed, since buckets have left its windows.
  *
- * <p>Detractor alerts are about now: each evaluation takes the hour that ends at the wall clock's next minute
- * against the 7 days of hour buckets before it, for the keys that changed, and for every key when the wall clock
- * crosses into a new minute. A late response lands in its own buckets: in a past hour it changes only baselines and
- * past windows, so it never opens an alert for a past hour, and an import of history gives the baseline at once.
+ * <p>Detractor alerts are about now: each evaluation applies the {@link io.cxpulse.streams.alert.ShareAlertRule}
+ * to the minutes that end at the wall clock's next minute (its memory, 6 hours by default) against the 7 days of
+ * hour buckets before them, for the keys that changed, and for every key when the wall clock crosses into a new
+ * minute. A late response lands in its own buckets: within the memory it is evidence like any other; before it, it
+ * changes only baselines and past windows, so it never opens an alert for a past hour, and an import of history
+ * gives the baseline at once.
  */
 final class SurveyWindows implements Processor<String, ScoreHistogram, String, SurveyWindows.Emitted> {
     static final String NAME = "survey-windows";
@@ -62,6 +61,7 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
 
     private final SurveySettings settings;
     private final SurveyObserver observer;
+    private final ShareAlerts<ScoreHistogram> detractorAlerts;
     private final Set<String> dirty = new HashSet<>();
     private final Set<String> known = new HashSet<>();
     private final Map<String, Keyed> parsed = new HashMap<>();
@@ -76,6 +76,8 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
     SurveyWindows(SurveySettings settings, SurveyObserver observer) {
         this.settings = settings;
         this.observer = observer;
+        this.detractorAlerts = new ShareAlerts<>(settings.alerts(), AlertKind.DETRACTOR_RATE,
+                ScoreHistogram::responses, histogram -> histogram.figures().detractors());
     }
 
     @Override
@@ -143,12 +145,10 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         lastAlertEnd = alertEnd;
         List<String> keys = new ArrayList<>(alertRolled ? known : dirty);
         if (alertRolled) {
-            try (KeyValueIterator<String, CxAlert> open = alerts.all()) {
-                open.forEachRemaining(entry -> {
-                    if (!known.contains(entry.key)) {
-                        keys.add(entry.key);
-                    }
-                });
+            for (String key : ShareAlerts.openKeys(alerts)) {
+                if (!known.contains(key)) {
+                    keys.add(key);
+                }
             }
         }
         for (String key : keys) {
@@ -177,40 +177,14 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         }
     }
 
-    /** Evaluates the detractor alert of {@code key} on the hour that ends at {@code hourEnd}, the current one. */
-    private void evaluateAlert(String key, Keyed keyed, long hourEnd, long streamTime) {
-        ScoreHistogram hour = BucketWindows.sum(buckets.get(Bucket.MINUTE), key, RollingWindow.HOUR_1, hourEnd,
-                ScoreHistogram.empty(SurveyMetric.NPS));
-        long hourStart = hourEnd - RollingWindow.HOUR_1.length().toMillis();
-        long baselineEnd = Bucket.HOUR.start(hourStart);
-        ScoreHistogram baseline = BucketWindows.sum(buckets.get(Bucket.HOUR), key, RollingWindow.DAYS_7,
-                baselineEnd, ScoreHistogram.empty(SurveyMetric.NPS));
-        SurveyFigures now = hour.figures();
-        SurveyFigures before = baseline.figures();
-        Evaluation evaluation = settings.alerts().evaluate(now.responses(), now.detractors(), before.responses(),
-                before.detractors());
-        CxAlert open = alerts.get(key);
-        if (open == null && evaluation.breach()) {
-            String id = UUID.nameUUIDFromBytes((key + "|" + hourEnd).getBytes(StandardCharsets.UTF_8))
-                    .toString();
-            CxAlert opened = alert(id, keyed, AlertState.OPENED, evaluation, hourStart, hourEnd);
-            alerts.put(key, opened);
-            context.forward(new Record<>(key, (Emitted) new AlertOut(opened), streamTime));
-        } else if (open != null && evaluation.recovered()) {
-            alerts.delete(key);
-            context.forward(new Record<>(key, (Emitted) new AlertOut(alert(open.getAlertId(), keyed,
-                    AlertState.RESOLVED, evaluation, hourStart, hourEnd)), streamTime));
+    /** Evaluates the detractor alerts of {@code key} at {@code end}, the end of the current minute by the clock. */
+    private void evaluateAlert(String key, Keyed keyed, long end, long streamTime) {
+        ShareAlerts.Outcome outcome = detractorAlerts.evaluate(key, keyed.dimension().values(), end,
+                context.currentSystemTimeMs(), buckets.get(Bucket.MINUTE), buckets.get(Bucket.HOUR), alerts);
+        observer.alert(task, keyed, outcome.evaluation(), outcome.open());
+        for (CxAlert alert : outcome.changed()) {
+            context.forward(new Record<>(key, (Emitted) new AlertOut(alert), streamTime));
         }
-    }
-
-    private CxAlert alert(String id, Keyed keyed, AlertState state, Evaluation evaluation, long start, long end) {
-        return CxAlert.newBuilder().setAlertId(id).setKind(AlertKind.DETRACTOR_RATE)
-                .setDimension(new HashMap<>(keyed.dimension().values())).setState(state)
-                .setObserved(evaluation.observed()).setBaseline(evaluation.baseline()).setZScore(evaluation.z())
-                .setSampleSize(evaluation.responses()).setWindow(RollingWindow.HOUR_1.label())
-                .setBaselineWindow(RollingWindow.DAYS_7.label()).setWindowStart(Instant.ofEpochMilli(start))
-                .setWindowEnd(Instant.ofEpochMilli(end))
-                .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
     }
 
     private SurveyAggregate aggregate(Keyed keyed, RollingWindow window, long end, ScoreHistogram histogram) {

@@ -233,12 +233,18 @@ final class TicketLifecycleProcessor
                         .toString())
                 .setKind(AlertKind.FIRST_RESPONSE_SLA).setDimension(dimension)
                 .setState(breach.ended() ? AlertState.RESOLVED : AlertState.OPENED)
+                .setSeverity(urgent(ticket.priority()) ? "critical" : "warning")
                 .setObserved(seconds(Duration.between(ticket.openedAt(), end)))
                 .setBaseline(seconds(breach.target())).setZScore(null).setSampleSize(1)
                 .setWindow(label(breach.target())).setBaselineWindow(label(breach.target()))
                 .setWindowStart(ticket.openedAt()).setWindowEnd(end)
                 .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
         context.forward(new Record<>("ticket|" + ticketId, (Out) new AlertOut(alert), streamTime));
+    }
+
+    /** URGENT and HIGH breaches page, as the Prometheus rule does; the others are warnings. */
+    private static boolean urgent(TicketPriority priority) {
+        return priority == TicketPriority.URGENT || priority == TicketPriority.HIGH;
     }
 
     private void forward(String key, Out out, long timestamp) {

@@ -24,6 +24,7 @@ import io.cxpulse.avro.Outcome;
 import io.cxpulse.avro.TouchpointEvent;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.alert.ExpectedEvidence;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.window.RollingWindow;
 
@@ -285,30 +286,37 @@ class FrictionTopologyTest {
 
     @Test
     void shouldAlertWhenATouchpointsFrictionRateRisesAboveItsSevenDayBaseline(LocalPlatform platform) {
-        FrictionSettings settings = FrictionSettings.with(Map.of("friction.alerts.min.events", "20"));
+        FrictionSettings settings = FrictionSettings.with(Map.of("friction.alerts.min.baseline", "100"));
         try (FrictionDriver friction = new FrictionDriver(platform, settings)) {
-            // the baseline: 100 events at 07:00-07:59 (the day before the alert hour is in the 7 days), 5 with friction
+            // the baseline: 100 events at 07:00-07:59 the day before, 5 with friction (the 7 days before the rule's
+            // 6-hour memory)
             for (int i = 0; i < 100; i++) {
                 friction.send(touch("b-" + i, Channel.WEB, PAYMENT, i < 5 ? Outcome.FAILED : Outcome.COMPLETED,
-                        at("07:00").plusSeconds(30L * i)).build());
+                        at("07:00").minus(Duration.ofDays(1)).plusSeconds(30L * i)).build());
             }
-            // 10:00-10:29: 30 events, 15 with friction, received together at 10:30 (so the alert sees them all)
-            for (int i = 0; i < 30; i++) {
+            // 10:00-10:29: 40 events, 20 with friction, received together at 10:30 (so the alert sees them all)
+            for (int i = 0; i < 40; i++) {
                 friction.send(touch("h-" + i, Channel.WEB, PAYMENT, i % 2 == 0 ? Outcome.FAILED : Outcome.COMPLETED,
-                        at("10:00").plusSeconds(60L * i)).setReceivedAt(at("10:30")).build());
+                        at("10:00").plusSeconds(45L * i)).setReceivedAt(at("10:30")).build());
             }
 
             List<CxAlert> alerts = friction.alerts();
 
-            assertThat(alerts).hasSize(1);
-            CxAlert alert = alerts.get(0);
-            assertThat(alert.getKind()).isEqualTo(AlertKind.FRICTION_RATE);
-            assertThat(alert.getState()).isEqualTo(AlertState.OPENED);
-            assertThat(alert.getDimension()).containsEntry("touchpoint", PAYMENT).containsEntry("channel", "WEB");
-            assertThat(alert.getObserved()).isEqualTo(0.5);
-            assertThat(alert.getBaseline()).isEqualTo(0.05);
-            assertThat(alert.getZScore()).isCloseTo((0.5 - 0.05) / Math.sqrt(0.05 * 0.95 / 30), within(1e-9));
-            assertThat(alert.getSampleSize()).isEqualTo(30);
+            // p0 is the upper end of the Wilson interval of 5 in 100, 0.0992: warning evidence 11.6 for a rise of
+            // 10 points, page evidence 17.1 for 20
+            assertThat(alerts).extracting(CxAlert::getSeverity).containsExactlyInAnyOrder("warning", "critical");
+            for (CxAlert alert : alerts) {
+                double rise = alert.getSeverity().equals("warning") ? 0.10 : 0.20;
+                assertThat(alert.getKind()).isEqualTo(AlertKind.FRICTION_RATE);
+                assertThat(alert.getState()).isEqualTo(AlertState.OPENED);
+                assertThat(alert.getDimension()).containsEntry("touchpoint", PAYMENT).containsEntry("channel", "WEB");
+                assertThat(alert.getObserved()).isEqualTo(0.5);
+                assertThat(alert.getBaseline()).isEqualTo(0.05);
+                assertThat(alert.getEvidence()).isCloseTo(
+                        ExpectedEvidence.of(5, 100, rise, 20, 20), within(1e-9));
+                assertThat(alert.getSampleSize()).isEqualTo(40);
+                assertThat(alert.getWindowStart()).isEqualTo(at("10:00"));
+            }
             assertThat(friction.alerts()).isEmpty();
         }
     }

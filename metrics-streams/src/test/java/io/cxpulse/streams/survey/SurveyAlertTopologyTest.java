@@ -15,6 +15,7 @@ import io.cxpulse.avro.SurveyMetric;
 import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.junit.LocalPlatformExtension;
+import io.cxpulse.streams.alert.ExpectedEvidence;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +42,7 @@ class SurveyAlertTopologyTest {
      * {@code n} responses from {@code start}, {@code spacing} apart, the first {@code detractors} of them
      * detractors, received together a minute after the last (a batch, so that the alert sees them all).
      */
-    private static void sendHour(SurveyDriver survey, Instant start, Duration spacing, int n, int detractors,
+    private static void sendRun(SurveyDriver survey, Instant start, Duration spacing, int n, int detractors,
             String segment) {
         Instant received = start.plus(spacing.multipliedBy(n - 1)).plusSeconds(60);
         for (int i = 0; i < n; i++) {
@@ -55,78 +56,99 @@ class SurveyAlertTopologyTest {
     }
 
     @Test
-    void shouldOpenOnceWhenTheHourIsThreeStandardErrorsAboveBaselineThenResolve(LocalPlatform platform) {
+    void shouldOpenAWarningAndAPageOnceEachOnARiseThenResolveWhenTheEvidenceIsGone(LocalPlatform platform) {
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
             sendBaseline(survey, null);
             assertThat(survey.alerts()).isEmpty();
 
-            // 40 responses, 20 detractors: p = 0.5 against p0 = 0.1; se = sqrt(0.1 * 0.9 / 40) = 0.04743; z = 8.43
-            sendHour(survey, HOUR, Duration.ofSeconds(85), 40, 20, null);
+            // 60 responses in [HOUR, HOUR + 54m05s], 30 of them detractors, received at HOUR + 55m05s. The baseline
+            // of the evaluation at HOUR + 56m is the 7 days before HOUR - 6h (its memory's start): 162 hours,
+            // 1,620 responses, 162 detractors. Its best run is the 56 minutes since HOUR: warning evidence 15.5,
+            // page evidence 23, both above their thresholds (10 and 14)
+            sendRun(survey, HOUR, Duration.ofSeconds(55), 60, 30, null);
             List<CxAlert> opened = survey.alerts();
             survey.tick();
             survey.tick();
 
-            assertThat(opened).hasSize(1);
-            CxAlert alert = opened.get(0);
-            assertThat(alert.getState()).isEqualTo(AlertState.OPENED);
-            assertThat(alert.getKind()).isEqualTo(AlertKind.DETRACTOR_RATE);
-            assertThat(alert.getDimension()).isEmpty();
-            assertThat(alert.getObserved()).isEqualTo(0.5);
-            assertThat(alert.getBaseline()).isCloseTo(0.1, within(1e-12));
-            assertThat(alert.getZScore()).isCloseTo(0.4 / Math.sqrt(0.09 / 40), within(1e-9));
-            assertThat(alert.getSampleSize()).isEqualTo(40);
+            assertThat(opened).extracting(CxAlert::getSeverity).containsExactlyInAnyOrder("warning", "critical");
+            for (CxAlert alert : opened) {
+                double rise = alert.getSeverity().equals("warning") ? 0.10 : 0.20;
+                assertThat(alert.getState()).isEqualTo(AlertState.OPENED);
+                assertThat(alert.getKind()).isEqualTo(AlertKind.DETRACTOR_RATE);
+                assertThat(alert.getDimension()).isEmpty();
+                assertThat(alert.getObserved()).isEqualTo(0.5);
+                assertThat(alert.getBaseline()).isCloseTo(0.1, within(1e-12));
+                assertThat(alert.getEvidence()).isCloseTo(ExpectedEvidence.of(162, 1_620, rise, 30, 30),
+                        within(1e-9));
+                assertThat(alert.getSampleSize()).isEqualTo(60);
+                assertThat(alert.getWindow()).isEqualTo("56m");
+                assertThat(alert.getWindowStart()).isEqualTo(HOUR);
+                assertThat(alert.getWindowEnd()).isEqualTo(HOUR.plus(Duration.ofMinutes(56)));
+            }
+            assertThat(opened.get(0).getAlertId()).isNotEqualTo(opened.get(1).getAlertId());
             assertThat(survey.alerts()).as("opened once").isEmpty();
 
-            // two hours later the last hour holds 40 responses with 4 detractors: z = 0, the share has fallen back
-            sendHour(survey, HOUR.plus(Duration.ofHours(2)), Duration.ofSeconds(85), 40, 4, null);
+            // then 200 promoters over 100 minutes: every run that ends now has lost its evidence
+            sendRun(survey, HOUR.plus(Duration.ofHours(1)), Duration.ofSeconds(30), 200, 0, null);
             List<CxAlert> resolved = survey.alerts();
 
-            assertThat(resolved).extracting(CxAlert::getState).containsExactly(AlertState.RESOLVED);
-            assertThat(resolved.get(0).getAlertId()).isEqualTo(alert.getAlertId());
-            assertThat(resolved.get(0).getObserved()).isCloseTo(0.1, within(1e-12));
+            assertThat(resolved).extracting(CxAlert::getState).containsOnly(AlertState.RESOLVED);
+            assertThat(resolved).extracting(CxAlert::getAlertId)
+                    .containsExactlyInAnyOrderElementsOf(opened.stream().map(CxAlert::getAlertId).toList());
+            assertThat(resolved).extracting(CxAlert::getEvidence).containsOnly(0.0);
         }
     }
 
     @Test
     void shouldTakeItsBaselineFromAnImportAndNeverAlertOnAPastHour(LocalPlatform platform) {
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
-            // a new deployment: the seven days of history arrive in one import, received just before HOUR
+            // a new deployment: the seven days of history arrive in one import, received just before HOUR, with
+            // in it an hour eight hours back as bad as the one below: before the 6-hour memory, so no alert
+            Instant imported = HOUR.minusSeconds(30);
             for (int hour = 0; hour < 7 * 24; hour++) {
                 Instant start = T0.plus(Duration.ofHours(hour));
                 for (int i = 0; i < 10; i++) {
                     survey.send(SurveyDriver.response(SurveyMetric.NPS, i == 0 ? 3 : 9,
-                            start.plus(Duration.ofMinutes(3L * i))).setReceivedAt(HOUR.minusSeconds(30)).build());
+                            start.plus(Duration.ofMinutes(3L * i))).setReceivedAt(imported).build());
                 }
             }
-            // in it, an hour three hours back as bad as the one below: past, so no alert
-            sendHour(survey, HOUR.minus(Duration.ofHours(3)), Duration.ofSeconds(85), 40, 20, null);
+            Instant past = HOUR.minus(Duration.ofHours(8));
+            for (int i = 0; i < 60; i++) {
+                survey.send(SurveyDriver.response(SurveyMetric.NPS, i < 30 ? 2 : 10,
+                        past.plus(Duration.ofSeconds(55L * i))).setReceivedAt(imported).build());
+            }
             assertThat(survey.alerts()).isEmpty();
 
-            // the first live hour against that baseline: p0 is (167 * 1 + 20) / (1,670 + 40), z far above 3
-            sendHour(survey, HOUR, Duration.ofSeconds(85), 40, 20, null);
+            // the first live run against that baseline: 162 hours of it and the bad hour, 192 detractors in 1,680
+            sendRun(survey, HOUR, Duration.ofSeconds(55), 60, 30, null);
             List<CxAlert> opened = survey.alerts();
 
-            assertThat(opened).extracting(CxAlert::getState).containsExactly(AlertState.OPENED);
-            assertThat(opened.get(0).getBaseline()).isCloseTo(187.0 / 1_710, within(1e-12));
-            assertThat(opened.get(0).getWindowEnd()).isEqualTo(HOUR.plus(Duration.ofMinutes(57)));
+            assertThat(opened).extracting(CxAlert::getState).containsOnly(AlertState.OPENED).hasSize(2);
+            assertThat(opened.get(0).getBaseline()).isCloseTo(192.0 / 1_680, within(1e-12));
+            for (CxAlert alert : opened) {
+                double rise = alert.getSeverity().equals("warning") ? 0.10 : 0.20;
+                assertThat(alert.getEvidence()).isCloseTo(ExpectedEvidence.of(192, 1_680, rise, 30, 30),
+                        within(1e-9));
+            }
+            assertThat(opened.get(0).getWindowEnd()).isEqualTo(HOUR.plus(Duration.ofMinutes(56)));
         }
     }
 
     @Test
-    void shouldAlertPerSegmentAndNotOnAThinHour(LocalPlatform platform) {
+    void shouldAlertPerSegmentAndNotAgainstTooThinABaseline(LocalPlatform platform) {
         try (SurveyDriver survey = new SurveyDriver(platform, SurveySettings.defaults(), SurveyObserver.NONE)) {
             sendBaseline(survey, "smb");
-            // 29 responses in [10:10, 10:38], all detractors: far above baseline, but fewer than 30
-            sendHour(survey, HOUR.plus(Duration.ofMinutes(10)), Duration.ofMinutes(1), 29, 29, "smb");
-            assertThat(survey.alerts()).isEmpty();
-
-            sendHour(survey, HOUR.plus(Duration.ofMinutes(39)), Duration.ofMinutes(1), 1, 1, "smb");
+            // "tiny" has one response an hour: 162 in its baseline, fewer than the 200 it takes to compare with
+            for (int hour = 0; hour < 7 * 24; hour++) {
+                survey.send(response(9, T0.plus(Duration.ofHours(hour)).plusSeconds(30 * 60), "tiny"));
+            }
+            sendRun(survey, HOUR, Duration.ofSeconds(55), 60, 30, "smb");
+            sendRun(survey, HOUR.plusSeconds(20), Duration.ofSeconds(55), 60, 30, "tiny");
             List<CxAlert> alerts = survey.alerts();
 
-            assertThat(alerts).extracting(CxAlert::getState).containsExactlyInAnyOrder(AlertState.OPENED,
-                    AlertState.OPENED);
-            assertThat(alerts).extracting(CxAlert::getDimension).anySatisfy(dimension ->
-                    assertThat(dimension).containsExactlyEntriesOf(java.util.Map.of("segment", "smb")));
+            assertThat(alerts).extracting(CxAlert::getState).containsOnly(AlertState.OPENED);
+            assertThat(alerts).extracting(alert -> alert.getDimension().get("segment") + "/" + alert.getSeverity())
+                    .containsExactlyInAnyOrder("null/warning", "null/critical", "smb/warning", "smb/critical");
         }
     }
 }

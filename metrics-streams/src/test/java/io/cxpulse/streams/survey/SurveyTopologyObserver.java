@@ -2,9 +2,12 @@ package io.cxpulse.streams.survey;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.avro.SurveyResponse;
+import io.cxpulse.streams.alert.ShareAlertRule;
+import io.cxpulse.streams.alert.ShareAlertRule.Severity;
 import io.cxpulse.streams.window.Dimension;
 import io.cxpulse.streams.window.RollingWindow;
 
@@ -36,6 +39,11 @@ final class SurveyTopologyObserver implements SurveyObserver {
 
     @Override
     public void streamTime(String task, long streamTime) {
+    }
+
+    @Override
+    public void alert(String task, Dimension.Keyed key, ShareAlertRule.Evaluation evaluation,
+            Map<Severity, Boolean> open) {
     }
 
     @Override
