@@ -46,6 +46,8 @@ evaluation_interval: 5m
 
 tests:
   - interval: 5m
+    external_labels:
+      runbooks: https://github.com/cxpulse/cxpulse/blob/main/ops/runbooks
     input_series:
 {series_text}
 
@@ -120,6 +122,7 @@ tests:
         alertname: NpsDropped
         exp_alerts:
           - exp_labels:
+              team: cx
               severity: warning
               segment: smb
             exp_annotations:
@@ -127,6 +130,7 @@ tests:
               description: "The last hour's NPS in smb is 10.7 standard errors below its 7-day baseline."
               runbook_url: "https://github.com/cxpulse/cxpulse/blob/main/ops/runbooks/NpsDropped.md"
           - exp_labels:
+              team: cx
               severity: warning
               segment: mid
             exp_annotations:

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code cxpulse}: CX Pulse on a laptop. */
 @Command(name = "cxpulse", mixinStandardHelpOptions = true,
         description = "CX Pulse on one machine: run it, feed it, measure it.",
-        subcommands = {UpCommand.class, SimulateCommand.class, ImportCommand.class, BenchCommand.class})
+        subcommands = {UpCommand.class, SimulateCommand.class, ImportCommand.class, BenchCommand.class,
+                AlertSinkCommand.class})
 public final class CxPulse {
 
     public static void main(String[] args) {

@@ -165,7 +165,7 @@ class ImportCommandIT {
         String metrics = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(streams.url() + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(line -> line.startsWith("cx_duplicate_events_total{")
-                        && line.contains("type=\"survey-response\""))
+                        && line.contains("type=\"survey_response\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 

@@ -3,6 +3,7 @@ package io.cxpulse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,10 @@ class OpsConfigTest {
                     assertThat(annotations.path(annotation).asText()).as("%s %s", alert, annotation).isNotBlank();
                 }
                 assertThat(annotations.path("runbook_url").asText()).as(alert)
-                        .endsWith("/ops/runbooks/" + alert + ".md");
-                assertThat(rule.path("labels").path("severity").asText()).as(alert).isIn("critical", "warning");
+                        .isEqualTo("{{ $externalLabels.runbooks }}/" + alert + ".md");
+                assertThat(rule.path("labels").path("severity").asText()).as(alert)
+                        .isIn(alert.equals("Watchdog") ? List.of("none") : List.of("critical", "warning"));
+                assertThat(rule.path("labels").path("team").asText()).as(alert).isIn("cx", "platform");
                 Path runbook = OPS.resolve("runbooks").resolve(alert + ".md");
                 assertThat(runbook).as(alert).exists();
                 assertThat(Files.readString(runbook)).startsWith("# " + alert + "\n").contains("## What it means",
@@ -78,9 +81,27 @@ class OpsConfigTest {
             }
         }
         assertThat(alerts).containsExactlyInAnyOrder("DetractorRateRising", "NpsDropped", "FirstResponseSlaBreached",
-                "FrictionSpike", "IngestRejectingEvents", "IngestKafkaUnavailable", "StreamsNotRunning",
-                "StreamsLagGrowing", "DeadLettersAppearing");
+                "FrictionSpike", "IngestRejectingEvents", "IngestKafkaUnavailable", "IngestDown", "IngestErrors",
+                "IngestLatency", "StreamsNotRunning", "StreamsLagGrowing", "StreamThreadsReplacing", "DataStale",
+                "DeadLettersAppearing", "Watchdog");
         assertThat(tested).containsAll(alerts);
+        // the one setting runbook_url comes from, in each Prometheus configuration
+        for (String config : List.of("prometheus.yml", "prometheus-compose.yml")) {
+            assertThat(YAML.readTree(PROMETHEUS.resolve(config).toFile()).path("global").path("external_labels")
+                    .path("runbooks").asText()).as(config).isNotBlank();
+        }
+    }
+
+    /** Every Alertmanager receiver posts to a service that docker-compose.yml runs. */
+    @Test
+    void shouldSendEveryNotificationToAComposeService() throws IOException {
+        JsonNode compose = YAML.readTree(OPS.getParent().resolve("docker-compose.yml").toFile());
+        JsonNode alertmanager = YAML.readTree(OPS.resolve("alertmanager/alertmanager.yml").toFile());
+        List<String> hosts = new ArrayList<>();
+        alertmanager.path("receivers").forEach(receiver -> receiver.path("webhook_configs").forEach(webhook ->
+                hosts.add(URI.create(webhook.path("url").asText()).getHost())));
+        assertThat(hosts).hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(host -> assertThat(compose.path("services").has(host)).as(host).isTrue());
     }
 
     /** Every dashboard: unique panel ids, a grid position, the provisioned datasource, segment and channel. */
@@ -150,7 +171,7 @@ class OpsConfigTest {
             }
         });
         assertThat(services).contains("kafka", "schema-registry", "ingest-service", "metrics-streams", "prometheus",
-                "alertmanager", "grafana", "simulator");
+                "alertmanager", "alert-sink", "grafana", "simulator");
         assertThat(compose.path("services").path("prometheus").path("command").toString())
                 .contains("/etc/prometheus/prometheus-compose.yml");
     }

@@ -1,13 +1,17 @@
 package io.cxpulse.streams.metrics;
 
+import java.util.OptionalLong;
+
 import io.cxpulse.avro.DeadLetterReason;
 import io.cxpulse.streams.intake.EventIntake;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * What every event type's metrics share: the intake counters ({@code cx_duplicate_events_total},
- * {@code cx_dead_letters_total}, {@code cx_late_events_total}, labelled with the type), and a board of the
- * latest windows its tasks report.
+ * {@code cx_dead_letters_total}, {@code cx_late_events_total}) and the stream time ({@code cx_stream_time_seconds}),
+ * labelled with the type as ingest labels it (survey_response, ticket_event, touchpoint), and a board of the latest
+ * windows its tasks report.
  *
  * @param <E> the event type
  * @param <K> what a window's figures are of
@@ -19,6 +23,11 @@ abstract class IntakeMeters<E, K, V> implements EventIntake.Observer<E> {
 
     IntakeMeters(MeterRegistry registry, String type) {
         this.meters = new Meters(registry, type);
+        Gauge.builder("cx.stream.time", this, meters -> meters.streamTime().isPresent()
+                        ? meters.streamTime().getAsLong() / 1000.0 : Double.NaN)
+                .description("Stream time of the tasks here: the latest event time they have seen, as Unix time "
+                        + "(NaN before the first event); time() minus it is how far the figures are behind")
+                .baseUnit("seconds").tag("type", type).register(registry);
     }
 
     @Override
@@ -37,7 +46,7 @@ abstract class IntakeMeters<E, K, V> implements EventIntake.Observer<E> {
     }
 
     /** The latest event time the tasks here have seen, if any. */
-    public java.util.OptionalLong streamTime() {
+    public OptionalLong streamTime() {
         return board.streamTime();
     }
 }

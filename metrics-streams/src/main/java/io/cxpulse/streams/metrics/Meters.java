@@ -29,7 +29,8 @@ final class Meters {
 
     /**
      * @param registry where to register
-     * @param type     the {@code type} label of the intake counters (survey-response, ticket-event, touchpoint)
+     * @param type     the {@code type} label of the intake counters (survey_response, ticket_event, touchpoint:
+     *                 as ingest labels them)
      */
     Meters(MeterRegistry registry, String type) {
         this.registry = registry;

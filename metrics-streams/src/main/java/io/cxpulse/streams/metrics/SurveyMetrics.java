@@ -42,7 +42,7 @@ public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetr
     private final AlertGauges alerts;
 
     public SurveyMetrics(MeterRegistry registry, int topN) {
-        super(registry, "survey-response");
+        super(registry, "survey_response");
         this.registry = registry;
         this.topN = topN;
         this.counterSegments = new LabelCap(topN);

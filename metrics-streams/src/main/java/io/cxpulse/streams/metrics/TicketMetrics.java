@@ -28,7 +28,7 @@ import io.micrometer.core.instrument.Timer;
  * The ticket topology's meters.
  * <ul>
  *   <li>Counters: {@code cx_ticket_events_total{type,priority,channel}} after deduplication, dead letters,
- *       duplicates and late events with {@code type="ticket-event"}, {@code cx_ticket_sla_breaches_total{priority}},
+ *       duplicates and late events with {@code type="ticket_event"}, {@code cx_ticket_sla_breaches_total{priority}},
  *       {@code cx_ticket_figures_retracted_total{duration,channel,priority}}.</li>
  *   <li>Histograms, observed each time a duration is reported: {@code cx_ticket_first_response_seconds} and
  *       {@code cx_ticket_resolution_seconds} ({@code resolution="first"} or {@code "full"}), labelled
@@ -57,7 +57,7 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
     private final Map<String, Map<TicketPriority, long[]>> backlog = new ConcurrentHashMap<>();
 
     public TicketMetrics(MeterRegistry registry, int topN) {
-        super(registry, "ticket-event");
+        super(registry, "ticket_event");
         this.topN = topN;
     }
 

@@ -64,7 +64,7 @@ class PoisonRecordIT {
             assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(poison));
             assertThat(letter.getCause()).contains("schema id 32639");
             assertThat(pipeline.metrics(app))
-                    .contains("cx_dead_letters_total{reason=\"UNDECODABLE\",type=\"survey-response\"} 1.0");
+                    .contains("cx_dead_letters_total{reason=\"UNDECODABLE\",type=\"survey_response\"} 1.0");
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }

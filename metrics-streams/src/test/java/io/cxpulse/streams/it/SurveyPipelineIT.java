@@ -128,7 +128,7 @@ class SurveyPipelineIT {
             pipeline.send(again);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                     assertThat(gauge(pipeline.metrics(restored), "cx_duplicate_events_total",
-                            "type=\"survey-response\"")).isEqualTo(again.size()));
+                            "type=\"survey_response\"")).isEqualTo(again.size()));
             assertAgreesNow(pipeline, restored, sent);
         }
     }

@@ -168,7 +168,7 @@ class EventCountersTest {
         for (int i = 0; i < 1_000; i++) {
             boolean survey = random.nextBoolean();
             IntakeMeters<?, ?, ?> meters = survey ? surveys : tickets;
-            String type = survey ? "survey-response" : "ticket-event";
+            String type = survey ? "survey_response" : "ticket_event";
             if (random.nextBoolean()) {
                 meters.duplicate();
                 duplicates.merge("type=" + type, 1.0, Double::sum);
