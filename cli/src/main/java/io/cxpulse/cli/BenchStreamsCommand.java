@@ -466,15 +466,16 @@ final class BenchStreamsCommand implements Callable<Integer> {
             // The meters metrics-streams composes (MetricsStreamsApp), unless --no-meters; never scraped here.
             MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             MetricsStreamsConfig config = config();
-            int topN = config.topN();
+            MetricsStreamsConfig.Labels labels = config.labels();
             if (mode == Mode.FULL) {
                 MetricsTopology.addTo(builder, topics, config, noMeters ? MetricsTopology.Observers.NONE
-                        : new MetricsTopology.Observers(new SurveyMetrics(meters, topN),
-                                new TicketMetrics(meters, topN), new FrictionMetrics(meters, topN)));
+                        : new MetricsTopology.Observers(new SurveyMetrics(meters, labels.segmentSet()),
+                                new TicketMetrics(meters, labels.queueSet()),
+                                new FrictionMetrics(meters, labels.touchpointSet())));
             } else {
                 // the live and the backfill cases alike
                 SurveyTopology.build(builder, topics, config.survey(),
-                        noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, topN));
+                        noMeters ? SurveyObserver.NONE : new SurveyMetrics(meters, labels.segmentSet()));
             }
         } else {
             for (String input : mode.inputs) {

@@ -109,7 +109,12 @@ final class UpCommand implements Callable<Integer> {
                                     .resolve("metrics-streams").toString(),
                             // static membership: a restart takes its tasks back at once instead of waiting for the
                             // old member's session to time out
-                            "CXPULSE_KAFKA_GROUP_INSTANCE_ID", "cxpulse-up-metrics-streams"),
+                            "CXPULSE_KAFKA_GROUP_INSTANCE_ID", "cxpulse-up-metrics-streams",
+                            // one Prometheus label set: the simulator's segments and queues, unless set
+                            "CXPULSE_METRICS_SEGMENTS", System.getenv().getOrDefault("CXPULSE_METRICS_SEGMENTS",
+                                    String.join(",", TrafficModel.SEGMENTS)),
+                            "CXPULSE_METRICS_QUEUES", System.getenv().getOrDefault("CXPULSE_METRICS_QUEUES",
+                                    String.join(",", TrafficModel.QUEUES))),
                     logs.resolve("metrics-streams.log"));
             started.add(streams);
             streams.awaitReady(() -> Http.ok(streamsUrl + "/health/ready"), START_TIMEOUT);

@@ -68,9 +68,15 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        this.surveyMetrics = new SurveyMetrics(registry, config.topN());
-        this.ticketMetrics = new TicketMetrics(registry, config.topN());
-        this.frictionMetrics = new FrictionMetrics(registry, config.topN());
+        this.surveyMetrics = new SurveyMetrics(registry, config.labels().segmentSet());
+        this.ticketMetrics = new TicketMetrics(registry, config.labels().queueSet());
+        this.frictionMetrics = new FrictionMetrics(registry, config.labels().touchpointSet());
+        if (config.labels().segments().isEmpty()) {
+            LOG.warn("metrics.segments is not set: the segments with their own Prometheus label are the first {} "
+                    + "this instance sees (counters) and its busiest (gauges), which another instance or a restart "
+                    + "can see differently. List them in metrics.segments for one label set everywhere.",
+                    config.labels().topN());
+        }
         this.http = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jetty.defaultHost = config.host();

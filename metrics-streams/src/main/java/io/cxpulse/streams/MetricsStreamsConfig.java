@@ -3,7 +3,9 @@ package io.cxpulse.streams;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import io.cxpulse.common.LayeredConfig;
@@ -12,6 +14,7 @@ import io.cxpulse.common.SettingSet;
 import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.streams.friction.FrictionSettings;
 import io.cxpulse.streams.intake.Lateness;
+import io.cxpulse.streams.metrics.LabelSet;
 import io.cxpulse.streams.survey.SurveySettings;
 import io.cxpulse.streams.ticket.TicketSettings;
 
@@ -21,7 +24,7 @@ import io.cxpulse.streams.ticket.TicketSettings;
  */
 public record MetricsStreamsConfig(String host, int port, String applicationId, String stateDir,
         String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets,
-        FrictionSettings friction, int topN, boolean createTopics,
+        FrictionSettings friction, Labels labels, boolean createTopics,
         int topicPartitions, Map<String, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
 
     public static final Setting<String> HOST = Setting.text("http.host", "127.0.0.1",
@@ -40,7 +43,15 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
     public static final Setting<Integer> STREAM_THREADS = Setting.integer("num.stream.threads", 1, 1, 64,
             "Stream threads in this instance.");
     public static final Setting<Integer> TOP_N = Setting.integer("metrics.top.n", 20, 1, 1_000,
-            "Segments and touchpoints that keep their own Prometheus label; the rest are `other`.");
+            "Where no list is set below: how many segments, touchpoints and queues keep their own Prometheus label "
+                    + "(the first seen in counters, the busiest in gauges; not the same on every instance).");
+    public static final Setting<Optional<String>> SEGMENTS = Setting.optionalText("metrics.segments",
+            "The segments that keep their own Prometheus label, comma-separated; the rest are `other`. The same "
+                    + "on every instance and after restarts: set it in production.");
+    public static final Setting<Optional<String>> TOUCHPOINTS = Setting.optionalText("metrics.touchpoints",
+            "The touchpoints that keep their own Prometheus label, comma-separated; the rest are `other`.");
+    public static final Setting<Optional<String>> QUEUES = Setting.optionalText("metrics.queues",
+            "The support queues that keep their own Prometheus label, comma-separated; the rest are `other`.");
     public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
             "Create the topics it reads and writes at start when they are missing.");
     public static final Setting<Integer> TOPICS_PARTITIONS = Setting.integer("topics.partitions", 6, 1, 10_000,
@@ -51,7 +62,7 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
     /** Every setting of metrics-streams. */
     public static final SettingSet SETTINGS = new SettingSet("metrics-streams", SettingSet.concat(
             List.of(HOST, PORT, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS, TOP_N,
-                    TOPICS_CREATE, TOPICS_PARTITIONS),
+                    SEGMENTS, TOUCHPOINTS, QUEUES, TOPICS_CREATE, TOPICS_PARTITIONS),
             List.copyOf(TOPICS.values()), Lateness.SETTINGS, SurveySettings.SETTINGS, TicketSettings.SETTINGS,
             FrictionSettings.SETTINGS),
             List.of(new SettingSet.Prefix("kafka.", Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"),
@@ -68,6 +79,34 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                     + topic.valueType().getSimpleName() + " records."));
         }
         return topics;
+    }
+
+    /**
+     * Which segments, touchpoints and queues keep their own Prometheus label: each configured list, or where a list
+     * is not set, {@code topN} of them ({@link LabelSet}).
+     */
+    public record Labels(int topN, Optional<List<String>> segments, Optional<List<String>> touchpoints,
+            Optional<List<String>> queues) {
+        public LabelSet segmentSet() {
+            return set(segments);
+        }
+
+        public LabelSet touchpointSet() {
+            return set(touchpoints);
+        }
+
+        public LabelSet queueSet() {
+            return set(queues);
+        }
+
+        private LabelSet set(Optional<List<String>> values) {
+            return values.map(LabelSet::configured).orElseGet(() -> LabelSet.firstSeen(topN));
+        }
+    }
+
+    private static Optional<List<String>> list(Optional<String> text) {
+        return text.map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                .toList()).filter(values -> !values.isEmpty());
     }
 
     /** The defaults, the bottom layer. */
@@ -87,7 +126,9 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
         return new MetricsStreamsConfig(HOST.read(config), PORT.read(config), APPLICATION_ID.read(config),
                 STATE_DIR.read(config), PROCESSING_GUARANTEE.read(config), STREAM_THREADS.read(config),
                 SurveySettings.from(config), TicketSettings.from(config), FrictionSettings.from(config),
-                TOP_N.read(config), TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config), Map.copyOf(topics),
+                new Labels(TOP_N.read(config), list(SEGMENTS.read(config)), list(TOUCHPOINTS.read(config)),
+                        list(QUEUES.read(config))), TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config),
+                Map.copyOf(topics),
                 new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));
     }

@@ -26,9 +26,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       {@code cx_friction_signals_total{touchpoint,signal}}, and {@code cx_friction_channel_switches_total},
  *       {@code cx_friction_repeated_contacts_total}, {@code cx_friction_repeated_input_journeys_total}
  *       {@code {touchpoint,channel}}; dead letters, duplicates and late events with {@code type="touchpoint"}.
- *       The first {@code topN} touchpoints seen keep their label, later ones are "other".</li>
- *   <li>Gauges of the windows at stream time, for the {@code topN} touchpoints with the most events in 7 days
- *       (the rest merged as "other"): {@code cx_friction_rate}, {@code cx_touchpoint_events},
+ *       The touchpoints of the {@link LabelSet} keep their label, the others are "other".</li>
+ *   <li>Gauges of the windows at stream time, for the touchpoints of the label set (the rest merged as
+ *       "other"): {@code cx_friction_rate}, {@code cx_touchpoint_events},
  *       {@code cx_friction_detractor_lift}, {@code cx_touchpoint_median_duration_seconds}
  *       {@code {window,touchpoint,channel}}; and the friction alerts' statistic and state,
  *       {@code cx_friction_alert_evidence} and {@code cx_friction_alert_open} {@code {severity,touchpoint,channel}},
@@ -38,14 +38,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, FrictionMetrics.TouchWindow, FrictionBucket>
         implements FrictionObserver {
     private static final List<String> LABELS = List.of("window", "touchpoint", "channel");
-    private final int topN;
-    private final LabelCap touchpoints;
+    private final LabelSet touchpoints;
     private final AlertGauges alerts;
 
     public FrictionMetrics(MeterRegistry registry, int topN) {
+        this(registry, LabelSet.firstSeen(topN));
+    }
+
+    public FrictionMetrics(MeterRegistry registry, LabelSet touchpoints) {
         super(registry, "touchpoint");
-        this.topN = topN;
-        this.touchpoints = new LabelCap(topN);
+        this.touchpoints = touchpoints;
         this.alerts = new AlertGauges(meters, "cx.friction.alert", "touchpoint's friction rate",
                 List.of("touchpoint", "channel"));
     }
@@ -56,7 +58,7 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
 
     @Override
     public void counted(TouchpointEvent event) {
-        String touchpoint = touchpoints.label(event.getTouchpoint());
+        String touchpoint = touchpoints.counterLabel(event.getTouchpoint());
         String channel = event.getChannel() == null ? "none" : event.getChannel().name();
         meters.counter("cx.touchpoint.events", "Touchpoint events counted once each (after deduplication)",
                 "touchpoint", touchpoint, "channel", channel, "outcome", event.getOutcome().name()).increment();
@@ -71,7 +73,7 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
 
     @Override
     public void found(Touchpoint touchpoint, FrictionBucket count) {
-        String step = touchpoints.label(touchpoint.step());
+        String step = touchpoints.counterLabel(touchpoint.step());
         String channel = touchpoint.channelLabel();
         if (count.channelSwitches() > 0) {
             meters.counter("cx.friction.channel.switches", "Journeys that reached a further channel at this touchpoint",
@@ -117,7 +119,7 @@ public final class FrictionMetrics extends IntakeMeters<TouchpointEvent, Frictio
                 volume.merge(key.touchpoint().step(), sum.events(), Long::sum);
             }
         });
-        Set<String> top = Meters.top(volume, topN);
+        Set<String> top = touchpoints.gaugeLabels(volume);
         Map<List<String>, FrictionBucket> rows = new TreeMap<>(Comparator.comparing(Object::toString));
         all.forEach((key, sum) -> {
             String step = top.contains(key.touchpoint().step()) ? key.touchpoint().step() : LabelCap.OTHER;

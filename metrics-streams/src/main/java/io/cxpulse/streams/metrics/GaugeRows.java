@@ -15,7 +15,7 @@ import io.cxpulse.streams.window.RollingWindow;
 /**
  * Turns the latest window of every key into gauge rows labelled window, segment and channel: all responses as
  * segment=all, channel=all; a segment or a channel with the other label all; touchpoints are not gauges. The
- * {@code topN} segments with the most responses over 7 days keep their label, the rest are merged into other.
+ * segments of the {@link LabelSet} keep their label, the rest are merged into other.
  */
 final class GaugeRows {
     private GaugeRows() {
@@ -29,15 +29,15 @@ final class GaugeRows {
     record Row(SurveyMetric metric, String window, String segment, String channel) {
     }
 
-    /** The {@code topN} segments with the most responses over 7 days: those that keep their own label. */
-    static Set<String> topSegments(List<Entry> entries, int topN) {
+    /** Each segment's responses over 7 days. */
+    static Map<String, Long> segmentVolumes(List<Entry> entries) {
         Map<String, Long> segmentVolume = new HashMap<>();
         for (Entry entry : entries) {
             if (entry.key().dimension().kind() == Dimension.Kind.SEGMENT && entry.window() == RollingWindow.DAYS_7) {
                 segmentVolume.merge(entry.key().dimension().segment(), entry.histogram().responses(), Long::sum);
             }
         }
-        return Meters.top(segmentVolume, topN);
+        return segmentVolume;
     }
 
     static Map<Row, ScoreHistogram> rows(List<Entry> entries, Set<String> top) {

@@ -26,26 +26,28 @@ import io.micrometer.core.instrument.Tags;
  * {@code cx_late_events_total}, {@code cx_dead_letters_total}, {@code cx_duplicate_events_total}) and gauges of
  * the latest windows ({@code cx_nps}, {@code cx_nps_responses}, {@code cx_nps_margin_of_error},
  * {@code cx_detractor_ratio}, {@code cx_csat_ratio}, {@code cx_ces_mean}, labelled window, segment, channel).
- * Segment labels are bounded: the counters give the first {@code topN} segments seen their own label and the rest
- * {@code other}; the gauges show the {@code topN} segments with the most responses in 7 days, and the others
- * merged as {@code other}. The detractor alerts' statistic and state are gauges too,
+ * Segment labels are bounded by a {@link LabelSet}: the configured segments (or, without a list, the first
+ * {@code topN} seen in counters and the {@code topN} with the most responses in 7 days in gauges) keep their own
+ * label, the others are merged as {@code other}. The detractor alerts' statistic and state are gauges too,
  * {@code cx_detractor_alert_evidence} and {@code cx_detractor_alert_open} (labelled severity and segment, for all
  * responses and the segments with their own label). Gauges cover the keys this instance's tasks own.
  */
 public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetrics.BoardKey, GaugeRows.Entry>
         implements SurveyObserver {
     private final MeterRegistry registry;
-    private final LabelCap counterSegments;
-    private final int topN;
     private static final String ALL = "all";
+    private final LabelSet segments;
     private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
     private final AlertGauges alerts;
 
     public SurveyMetrics(MeterRegistry registry, int topN) {
+        this(registry, LabelSet.firstSeen(topN));
+    }
+
+    public SurveyMetrics(MeterRegistry registry, LabelSet segments) {
         super(registry, "survey_response");
         this.registry = registry;
-        this.topN = topN;
-        this.counterSegments = new LabelCap(topN);
+        this.segments = segments;
         this.alerts = new AlertGauges(meters, "cx.detractor.alert", "detractor share of NPS responses",
                 List.of("segment"));
     }
@@ -54,7 +56,7 @@ public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetr
     public void counted(SurveyResponse response) {
         String metric = response.getMetric().name();
         String category = category(response.getMetric(), response.getScore());
-        String segment = response.getSegment() == null ? "none" : counterSegments.label(response.getSegment());
+        String segment = response.getSegment() == null ? "none" : segments.counterLabel(response.getSegment());
         String channel = response.getChannel() == null ? "none" : response.getChannel().name();
         meters.counter("cx.survey.responses", "Survey responses counted once each (after deduplication)",
                 "metric", metric, "category", category, "segment", segment, "channel", channel).increment();
@@ -90,7 +92,7 @@ public final class SurveyMetrics extends IntakeMeters<SurveyResponse, SurveyMetr
     /** Sets the gauges from the latest figures; call before a scrape. */
     public void refreshGauges() {
         List<GaugeRows.Entry> entries = new ArrayList<>(board.merged(entry -> entry, (a, b) -> a).values());
-        Set<String> top = GaugeRows.topSegments(entries, topN);
+        Set<String> top = segments.gaugeLabels(GaugeRows.segmentVolumes(entries));
         Map<GaugeRows.Row, ScoreHistogram> rows = GaugeRows.rows(entries, top);
         register("cx.nps", "NPS of the latest window, -100 to 100", rows, SurveyMetric.NPS, SurveyFigures::nps);
         register("cx.nps.responses", "Responses in the latest NPS window", rows, SurveyMetric.NPS,

@@ -39,7 +39,7 @@ import io.micrometer.core.instrument.Timer;
  *       channel,priority}} (p50, p90, p99 of first_response, first_resolution and full_resolution, for all
  *       tickets, per channel and per priority; the others "all"), {@code cx_ticket_resolved},
  *       {@code cx_ticket_reopen_ratio} and {@code cx_ticket_one_touch_ratio} {@code {window,channel,queue}} (the
- *       {@code topN} queues by 7-day volume keep their label, the rest are "other"), and
+ *       queues of the {@link LabelSet} keep their label, the rest are "other"), and
  *       {@code cx_tickets_awaiting_first_response{priority,age}}.</li>
  * </ul>
  * Gauges cover the tasks running in this instance.
@@ -53,12 +53,16 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
     private static final String RESOLUTION =
             "OPENED to RESOLVED (first, or full: the last), observed each time it is reported";
     private static final List<String> RATE_LABELS = List.of("window", "channel", "queue");
-    private final int topN;
+    private final LabelSet queues;
     private final Map<String, Map<TicketPriority, long[]>> backlog = new ConcurrentHashMap<>();
 
     public TicketMetrics(MeterRegistry registry, int topN) {
+        this(registry, LabelSet.firstSeen(topN));
+    }
+
+    public TicketMetrics(MeterRegistry registry, LabelSet queues) {
         super(registry, "ticket_event");
-        this.topN = topN;
+        this.queues = queues;
     }
 
     /** A cell and a window: the board holds the latest sums of each. */
@@ -187,7 +191,7 @@ public final class TicketMetrics extends IntakeMeters<TicketEvent, TicketMetrics
                 queueVolume.merge(key.cell().queue(), sum.resolved(), Long::sum);
             }
         });
-        Set<String> top = Meters.top(queueVolume, topN);
+        Set<String> top = queues.gaugeLabels(queueVolume);
         Map<List<String>, TicketBucket> rows = new TreeMap<>(Comparator.comparing(Object::toString));
         cells.forEach((key, sum) -> {
             String window = key.window().label();
