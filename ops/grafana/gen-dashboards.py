@@ -12,38 +12,54 @@ DATASOURCE = {"type": "prometheus", "uid": "cxpulse-prometheus"}
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def variables():
+VARIABLES = {
+    "segment": "label_values(cx_survey_responses_total, segment)",
+    "channel": "label_values(cx_survey_responses_total, channel)",
+}
+
+
+def variables(names):
     def variable(name, query):
         return {"name": name, "label": name, "type": "query", "datasource": DATASOURCE, "query": query,
                 "definition": query, "refresh": 2, "includeAll": True, "multi": True, "allValue": ".*",
                 "current": {"selected": True, "text": "All", "value": "$__all"}, "sort": 1}
-    return {"list": [variable("segment", "label_values(cx_survey_responses_total, segment)"),
-                     variable("channel", "label_values(cx_survey_responses_total, channel)")]}
+    return {"list": [variable(name, VARIABLES[name]) for name in names]}
 
 
-def dashboard(uid, title, description, rows):
+def panel_options(kind, options):
+    if options is not None:
+        return options
+    return {"legend": {"displayMode": "table", "placement": "bottom"}} if kind == "timeseries" else {}
+
+
+def dashboard(uid, title, description, variable_names, rows):
     panels = []
     y = 0
     next_id = 1
     for row in rows:
         x = 0
         width = 24 // len(row)
-        for kind, title_, unit, targets, info in row:
-            panels.append({
+        for panel in row:
+            kind, title_, unit, targets, info = panel[:5]
+            extra = panel[5] if len(panel) > 5 else {}
+            instant = extra.get("instant", False)
+            panels.append(dict({
                 "id": next_id, "type": kind, "title": title_, "description": info, "datasource": DATASOURCE,
                 "gridPos": {"x": x, "y": y, "w": width, "h": 8},
-                "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
-                "options": {"legend": {"displayMode": "table", "placement": "bottom"}} if kind == "timeseries" else {},
+                "fieldConfig": extra.get("fieldConfig", {"defaults": {"unit": unit}, "overrides": []}),
+                "options": panel_options(kind, extra.get("options")),
                 "targets": [dict({"refId": chr(ord("A") + i), "datasource": DATASOURCE, "expr": expr,
-                                  "legendFormat": legend}, **({"cxpulseRequiresData": True} if required else {}))
+                                  "legendFormat": legend},
+                                 **({"instant": True, "range": False, "format": "table"} if instant else {}),
+                                 **({"cxpulseRequiresData": True} if required else {}))
                             for i, (expr, legend, required) in enumerate(targets)],
-            })
+            }, **({"transformations": extra["transformations"]} if "transformations" in extra else {})))
             next_id += 1
             x += width
         y += 8
     return {"uid": uid, "title": title, "description": description, "tags": ["cxpulse"], "timezone": "utc",
             "schemaVersion": 39, "version": 1, "editable": True, "refresh": "30s",
-            "time": {"from": "now-6h", "to": "now"}, "templating": variables(), "panels": panels}
+            "time": {"from": "now-6h", "to": "now"}, "templating": variables(variable_names), "panels": panels}
 
 
 S = 'segment=~"$segment"'
@@ -51,7 +67,7 @@ C = 'channel=~"$channel"'
 DASHBOARDS = {
     "cx-overview": dashboard("cxpulse-cx-overview", "CX Pulse: CX overview",
         "How customers feel: NPS, CSAT and CES by segment and channel with their margins of error, the detractor "
-        "share against its baseline, and response volume.", [
+        "share against its baseline band and when its alerts fired, and response volume.", ["segment", "channel"], [
         [("timeseries", "NPS (1h) by segment", "none",
           [(f'cx_nps{{window="1h",{S},channel="all"}}', "{{segment}}", True)],
           "metrics-streams' rolling 1h NPS in event time, -100 to 100"),
@@ -64,17 +80,28 @@ DASHBOARDS = {
           [(f'cx_csat_ratio{{window="1h",{S},channel="all"}}', "CSAT {{segment}}", True),
            (f'cx_ces_mean{{window="1h",{S},channel="all"}}', "CES mean {{segment}}", True)],
           "CSAT: share of 4-5; CES: mean on 1-7")],
-        [("timeseries", "Detractor share against its 7-day baseline", "percentunit",
+        [("timeseries", "Detractor share against its 7-day baseline band", "percentunit",
           [(f'segment:cx_detractor_share:1h{{{S}}}', "1h {{segment}}", True),
-           (f'segment:cx_detractor_share:7d_before1h{{{S}}}', "7d baseline {{segment}}", False)],
-          "What DetractorRateRising compares"),
-         ("timeseries", "Responses per second", "reqps",
+           (f'segment:cx_detractor_share:7d_before1h{{{S}}}', "7d baseline {{segment}}", False),
+           (f'segment:cx_detractor_share:band_upper1h{{{S}}}', "band {{segment}}", False),
+           (f'segment:cx_detractor_share:band_lower1h{{{S}}}', "band {{segment}}", False)],
+          "The last hour's share against the 7 days before it; the band is where an hour of this many responses "
+          "lands 95 % of the time if nothing changed"),
+         ("timeseries", "Detractor alert evidence, and when alerts fired", "none",
+          [(f'max by (segment, severity) (cx_detractor_alert_evidence{{{S}}})', "evidence {{segment}} {{severity}}",
+            True),
+           (f'max by (segment, severity) (ALERTS{{alertname=~"DetractorRateRising|NpsDropped",alertstate="firing",{S}}})'
+            ' * 20', "firing {{segment}} {{severity}}", False)],
+          "metrics-streams' CUSUM of the evidence (nats) that the share rose 10 points (warning, opens above 10) or "
+          "20 (critical, above 14); the firing lines are the alerts Prometheus sent, drawn at 20"),
+        ],
+        [("timeseries", "Responses per second", "reqps",
           [(f'sum by (metric) (rate(cx_survey_responses_total{{{S},{C}}}[$__rate_interval]))', "{{metric}}", True)],
           "Survey responses counted once each, after deduplication")],
     ]),
     "support-response-times": dashboard("cxpulse-support", "CX Pulse: support response times",
         "How fast support answers and resolves: percentiles, the backlog awaiting a first reply, SLA breaches, "
-        "reopen and one-touch rates. Tickets carry no segment: the segment variable does not filter here.", [
+        "reopen and one-touch rates.", ["channel"], [
         [("timeseries", "First response p50 / p90 / p99 (24h)", "s",
           [(f'cx_ticket_response_time_seconds{{duration="first_response",window="24h",{C},priority="all"}}',
             "{{channel}} p{{quantile}}", False)],
@@ -97,10 +124,30 @@ DASHBOARDS = {
           "Of the tickets whose latest resolution fell in the window")],
     ]),
     "journey-friction": dashboard("cxpulse-friction", "CX Pulse: journey friction",
-        "Where customers meet friction, and which friction points make detractors.", [
+        "Where customers meet friction, and which friction points make detractors.", ["channel"], [
         [("table", "Top friction points (1h)", "percentunit",
-          [(f'topk(10, touchpoint:cx_friction_rate:1h{{{C}}})', "{{touchpoint}} {{channel}}", True)],
-          "Events with a signal, or ending FAILED or ABANDONED, over events"),
+          [(f'sort_desc(topk(10, touchpoint:cx_friction_rate:1h{{{C}}}))', "", True),
+           (f'max by (touchpoint, channel) (cx_touchpoint_events_window{{window="1h",{C}}})', "", True)],
+          "The 10 touchpoints with the highest friction rate now: events with a signal, or ending FAILED or "
+          "ABANDONED, over events, and how many events that is",
+          {"instant": True,
+           "transformations": [
+               {"id": "merge", "options": {}},
+               # only the top 10: B has every touchpoint's events, A only the top ones' rates
+               {"id": "filterByValue", "options": {"type": "include", "match": "all", "filters": [
+                   {"fieldName": "Value #A", "config": {"id": "isNotNull", "options": {}}}]}},
+               {"id": "sortBy", "options": {"sort": [{"field": "Value #A", "desc": True}]}},
+               {"id": "organize", "options": {"excludeByName": {"Time": True},
+                                              "indexByName": {"touchpoint": 0, "channel": 1, "Value #A": 2,
+                                                              "Value #B": 3},
+                                              "renameByName": {"Value #A": "friction rate",
+                                                               "Value #B": "events"}}}],
+           "fieldConfig": {"defaults": {}, "overrides": [
+               {"matcher": {"id": "byName", "options": "friction rate"},
+                "properties": [{"id": "unit", "value": "percentunit"}]},
+               {"matcher": {"id": "byName", "options": "events"},
+                "properties": [{"id": "unit", "value": "none"}]}]},
+           "options": {"showHeader": True, "sortBy": [{"displayName": "friction rate", "desc": True}]}}),
          ("timeseries", "Detractor lift (24h)", "percentunit",
           [(f'cx_friction_detractor_lift{{window="24h",{C}}}', "{{touchpoint}} {{channel}}", False)],
           "Detractor share of customers who met friction here minus that of those who passed cleanly")],
@@ -119,7 +166,7 @@ DASHBOARDS = {
           "COMPLETED, FAILED and ABANDONED")],
     ]),
     "pipeline-health": dashboard("cxpulse-pipeline", "CX Pulse: pipeline health",
-        "Is the pipeline itself well: ingest, producer, Streams, dead letters and late events.", [
+        "Is the pipeline itself well: ingest, producer, Streams, dead letters and late events.", [], [
         [("timeseries", "Ingest events per second", "reqps",
           [('sum by (type, result) (rate(cx_ingest_events_total[$__rate_interval]))', "{{type}} {{result}}", True)],
           "accepted, rejected (4xx), unavailable (Kafka did not acknowledge)"),
@@ -138,6 +185,14 @@ DASHBOARDS = {
           [('sum by (type, reason) (increase(cx_dead_letters_total[1h]))', "{{type}} {{reason}}", False),
            ('sum by (type) (increase(cx_late_events_total[1h]))', "late {{type}}", False)],
           "Records sent to cx.dead-letter.v1, with their coordinates")],
+        [("timeseries", "How far the figures are behind, by input", "s",
+          [('type:cx_stream_time_lag_seconds', "{{type}}", True)],
+          "The clock minus metrics-streams' stream time (the latest event time it has seen); DataStale fires when "
+          "it passes 15 minutes while ingest accepts that input"),
+         ("timeseries", "Ingest p99 latency and server errors", "none",
+          [('cx_ingest_http_seconds:p99_5m', "p99 seconds", False),
+           ('cx_ingest_http_errors_ratio:5m', "share of 5xx other than 503", False)],
+          "IngestLatency fires above 1 s, IngestErrors above 1 %")],
     ]),
 }
 

@@ -102,6 +102,17 @@ tests:
         exp_samples:
           - labels: 'segment:cx_nps_variance:7d_before1h{{segment="smb"}}'
             value: 4474.999999999999
+      # the band at 169h: 0.1 +- 1.96 sqrt(0.1 * 0.9 / 240) = 0.1 +- 0.037955
+      - expr: segment:cx_detractor_share:band_upper1h{{segment="smb"}}
+        eval_time: 169h
+        exp_samples:
+          - labels: 'segment:cx_detractor_share:band_upper1h{{segment="smb"}}'
+            value: 0.1379552367928327
+      - expr: segment:cx_detractor_share:band_lower1h{{segment="smb"}}
+        eval_time: 169h
+        exp_samples:
+          - labels: 'segment:cx_detractor_share:band_lower1h{{segment="smb"}}'
+            value: 0.06204476320716732
       - expr: segment:cx_nps_drop:z1h{{segment=~"smb|mid"}}
         eval_time: 171h30m
         exp_samples:

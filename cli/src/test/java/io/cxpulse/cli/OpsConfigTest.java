@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -104,7 +106,10 @@ class OpsConfigTest {
                 .allSatisfy(host -> assertThat(compose.path("services").has(host)).as(host).isTrue());
     }
 
-    /** Every dashboard: unique panel ids, a grid position, the provisioned datasource, segment and channel. */
+    /**
+     * Every dashboard: unique panel ids, a grid position, the provisioned datasource, and exactly the template
+     * variables its queries use.
+     */
     @Test
     void shouldGiveEveryDashboardAValidStructure() throws IOException {
         JsonNode provisioned = YAML.readTree(OPS.resolve("grafana/provisioning/datasources/prometheus.yml").toFile());
@@ -119,7 +124,7 @@ class OpsConfigTest {
                 variables.add(variable.path("name").asText());
                 assertThat(variable.path("datasource").path("uid").asText()).as(file + " variable").isEqualTo(uid);
             });
-            assertThat(variables).as(file.toString()).contains("segment", "channel");
+            Set<String> used = new TreeSet<>();
             Set<Integer> ids = new TreeSet<>();
             for (JsonNode panel : board.path("panels")) {
                 String where = file.getFileName() + " / " + panel.path("title").asText();
@@ -134,8 +139,14 @@ class OpsConfigTest {
                 panel.path("targets").forEach(target -> {
                     assertThat(target.path("datasource").path("uid").asText()).as(where).isEqualTo(uid);
                     assertThat(target.path("expr").asText()).as(where).isNotBlank();
+                    Matcher variable = Pattern.compile("\\$([a-z]\\w*)").matcher(target.path("expr").asText());
+                    while (variable.find()) {
+                        used.add(variable.group(1));
+                    }
                 });
             }
+            assertThat(variables).as("%s declares the variables its queries use, and no other", file)
+                    .containsExactlyInAnyOrderElementsOf(used);
         }
     }
 
