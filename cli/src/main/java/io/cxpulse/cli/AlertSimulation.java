@@ -56,6 +56,18 @@ final class AlertSimulation {
      * end of the warm-up; the traffic's shift minutes are counted the same way.
      */
     List<Episode> run(Traffic traffic, int days, long seed) {
+        return run(draw(traffic, days, seed));
+    }
+
+    /** The responses and detractors of each minute of a run: 7 days of warm-up, then {@code days}. */
+    record Counts(long[] counts, long[] hits) {
+        int warmup() {
+            return WARMUP_DAYS * MINUTES_PER_DAY;
+        }
+    }
+
+    /** Draws a run's minute counts. */
+    static Counts draw(Traffic traffic, int days, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int warmup = WARMUP_DAYS * MINUTES_PER_DAY;
         int total = warmup + days * MINUTES_PER_DAY;
@@ -70,6 +82,37 @@ final class AlertSimulation {
                 }
             }
         }
+        return new Counts(counts, hits);
+    }
+
+    /**
+     * The best a detector could do on these counts: a CUSUM told the true share of each minute without the rise
+     * (p0) and the true rise, started after the warm-up and restarted at 0 after each alarm. Returns the minutes
+     * (from the end of the warm-up) at which it alarms above {@code threshold}.
+     */
+    static List<Integer> oracle(Counts run, Traffic traffic, double rise, double threshold) {
+        List<Integer> alarms = new ArrayList<>();
+        Traffic plain = Traffic.stationary(traffic.perHour(), traffic.share());
+        double sum = 0;
+        for (int m = run.warmup(); m < run.counts().length; m++) {
+            double p0 = plain.share(m, m - run.warmup());
+            double p1 = Math.min(p0 + rise, 0.999);
+            long hit = run.hits()[m];
+            sum = Math.max(0, sum + hit * Math.log(p1 / p0) + (run.counts()[m] - hit) * Math.log((1 - p1) / (1 - p0)));
+            if (sum > threshold) {
+                alarms.add(m - run.warmup());
+                sum = 0;
+            }
+        }
+        return alarms;
+    }
+
+    /** Runs the rule over drawn counts. */
+    List<Episode> run(Counts run) {
+        long[] counts = run.counts();
+        long[] hits = run.hits();
+        int warmup = run.warmup();
+        int total = counts.length;
         long[] countSums = prefix(counts);
         long[] hitSums = prefix(hits);
         int memory = rule.minutes();
