@@ -16,10 +16,13 @@ import io.cxpulse.streams.alert.ShareAlertRule.Severity;
  *
  * <p>Traffic: Poisson arrivals at {@code perHour} on average, scaled by 1 + 0.6 sin over the day (busiest at 14:00,
  * quietest at 02:00); a detractor share of {@code share} + 1 point sin over the day (highest at 20:00), plus
- * {@code shift} from minute {@code shiftStart} to {@code shiftEnd}.
+ * {@code shift} from minute {@code shiftStart} to {@code shiftEnd}; of the other responses, a fixed share are
+ * promoters and the rest passives, for NPS.
  */
 final class AlertSimulation {
     static final int MINUTES_PER_DAY = 24 * 60;
+    /** Of the responses that are not detractors, the share of promoters (the rest are passives): NPS 55 at 10 %. */
+    static final double PROMOTERS_OF_THE_REST = 0.65 / 0.90;
     private static final int WARMUP_DAYS = 7;
 
     private final ShareAlertRule rule;
@@ -60,7 +63,7 @@ final class AlertSimulation {
     }
 
     /** The responses and detractors of each minute of a run: 7 days of warm-up, then {@code days}. */
-    record Counts(long[] counts, long[] hits) {
+    record Counts(long[] counts, long[] hits, long[] promoters) {
         int warmup() {
             return WARMUP_DAYS * MINUTES_PER_DAY;
         }
@@ -73,16 +76,20 @@ final class AlertSimulation {
         int total = warmup + days * MINUTES_PER_DAY;
         long[] counts = new long[total];
         long[] hits = new long[total];
+        long[] promoters = new long[total];
         for (int m = 0; m < total; m++) {
             counts[m] = poisson(random, traffic.rate(m));
             double share = traffic.share(m, m - warmup);
             for (long i = 0; i < counts[m]; i++) {
-                if (random.nextDouble() < share) {
+                double draw = random.nextDouble();
+                if (draw < share) {
                     hits[m]++;
+                } else if (draw < share + (1 - share) * PROMOTERS_OF_THE_REST) {
+                    promoters[m]++;
                 }
             }
         }
-        return new Counts(counts, hits);
+        return new Counts(counts, hits, promoters);
     }
 
     /**
@@ -107,8 +114,21 @@ final class AlertSimulation {
         return alarms;
     }
 
+    /** What the rule exported after each minute: its evidence and whether each level was open. */
+    record Trace(double[][] evidence, boolean[][] open) {
+        static Trace of(int minutes) {
+            int levels = Severity.values().length;
+            return new Trace(new double[levels][minutes], new boolean[levels][minutes]);
+        }
+    }
+
     /** Runs the rule over drawn counts. */
     List<Episode> run(Counts run) {
+        return run(run, null);
+    }
+
+    /** Runs the rule over drawn counts, recording into {@code trace} (if not null) what it exported each minute. */
+    List<Episode> run(Counts run, Trace trace) {
         long[] counts = run.counts();
         long[] hits = run.hits();
         int warmup = run.warmup();
@@ -131,6 +151,10 @@ final class AlertSimulation {
             for (Severity severity : Severity.values()) {
                 int i = severity.ordinal();
                 boolean now = rule.open(severity, open[i], evaluation);
+                if (trace != null) {
+                    trace.evidence()[i][m - warmup] = evaluation.finding(severity).evidence();
+                    trace.open()[i][m - warmup] = now;
+                }
                 if (now && !open[i]) {
                     openedAt[i] = m - warmup;
                 } else if (!now && open[i]) {

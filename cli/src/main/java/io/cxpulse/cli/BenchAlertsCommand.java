@@ -1,10 +1,14 @@
 package io.cxpulse.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -61,12 +65,20 @@ final class BenchAlertsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "20261206", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--replay-days", defaultValue = "14", description = "Days of the segments replayed through a "
+            + "real Prometheus and the rules in --ops-dir, 3 per volume (0: none; default: ${DEFAULT-VALUE}).")
+    private int replayDays;
+
+    @Option(names = "--ops-dir", defaultValue = "${env:CXPULSE_OPS_DIR:-ops}",
+            description = "Where the Prometheus rules are (default: ${DEFAULT-VALUE}).")
+    private Path opsDir;
+
     @Option(names = "--set", description = "A metrics-streams setting, KEY=VALUE (repeatable), such as "
             + "survey.alerts.warning.evidence=12.")
     private Map<String, String> settings = Map.of();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ShareAlertRule rule = SurveySettings.with(settings).alerts();
         AlertSimulation simulation = new AlertSimulation(rule);
@@ -119,8 +131,91 @@ final class BenchAlertsCommand implements Callable<Integer> {
                 }
             }
         }
+        if (replayDays > 0) {
+            replay(out, rule, simulation);
+        }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Replays, per volume, a stationary segment and two with a rise (10 points on day 4, 20 on day 10, each for 12
+     * hours from 10:00) through a real Prometheus: do its alerts agree with the stream's, and how does NpsDropped do.
+     */
+    private void replay(PrintWriter out, ShareAlertRule rule, AlertSimulation simulation) throws Exception {
+        if (!PrometheusReplay.available()) {
+            out.println("\nThe Prometheus replay needs prometheus and promtool on the PATH: skipped.");
+            return;
+        }
+        int day = AlertSimulation.MINUTES_PER_DAY;
+        List<PrometheusReplay.Segment> replayed = new ArrayList<>();
+        Map<String, List<Episode>> streamEpisodes = new TreeMap<>();
+        for (int volume : volumes) {
+            Map<String, Traffic> traffic = new LinkedHashMap<>();
+            traffic.put("s" + volume, Traffic.stationary(volume, share));
+            traffic.put("r10x" + volume, new Traffic(volume, share, 0.10, 4 * day + 600, 4 * day + 600 + HORIZON));
+            traffic.put("r20x" + volume, new Traffic(volume, share, 0.20, 10 * day + 600,
+                    10 * day + 600 + HORIZON));
+            for (Map.Entry<String, Traffic> segment : traffic.entrySet()) {
+                Counts counts = AlertSimulation.draw(segment.getValue(), replayDays,
+                        seed + segment.getKey().hashCode());
+                AlertSimulation.Trace trace = AlertSimulation.Trace.of(replayDays * day);
+                streamEpisodes.put(segment.getKey(), simulation.run(counts, trace));
+                replayed.add(new PrometheusReplay.Segment(segment.getKey(), counts, trace));
+            }
+        }
+        Path dir = Files.createTempDirectory("cxpulse-bench-alerts");
+        long start = (System.currentTimeMillis() / 1000 / 86_400 - replayDays - 10) * 86_400;
+        int warmup = replayed.get(0).counts().warmup();
+        try (PrometheusReplay prometheus = new PrometheusReplay(opsDir, dir, start)) {
+            prometheus.load(replayed);
+            out.printf(Locale.ROOT, "%nReplayed through Prometheus (%d days per segment, evaluated every minute): "
+                    + "the stream's alert episodes against the ones Prometheus fires on the same data (matched when "
+                    + "Prometheus fires within 2 minutes of the stream opening), and NpsDropped.%n%n", replayDays);
+            out.println("| segment | stream warnings | Prometheus warnings | matched | stream pages "
+                    + "| Prometheus pages | matched | NpsDropped firings (first after the rise) |");
+            out.println("|---|---|---|---|---|---|---|---|");
+            int to = replayDays * day;
+            Map<String, PrometheusReplay.Firing> warnings = prometheus.firings("DetractorRateRising", "warning",
+                    warmup, 0, to);
+            Map<String, PrometheusReplay.Firing> pages = prometheus.firings("DetractorRateRising", "critical",
+                    warmup, 0, to);
+            Map<String, PrometheusReplay.Firing> nps = prometheus.firings("NpsDropped", "warning", warmup, 0, to);
+            for (PrometheusReplay.Segment segment : replayed) {
+                String name = segment.name();
+                List<Integer> streamWarnings = opened(streamEpisodes.get(name), Severity.WARNING);
+                List<Integer> streamPages = opened(streamEpisodes.get(name), Severity.CRITICAL);
+                List<Integer> promWarnings = starts(warnings, name);
+                List<Integer> promPages = starts(pages, name);
+                List<Integer> npsStarts = starts(nps, name);
+                int riseStart = name.startsWith("r10") ? 4 * day + 600 : name.startsWith("r20") ? 10 * day + 600
+                        : -1;
+                String npsDelay = riseStart < 0 ? "" : npsStarts.stream().filter(m -> m >= riseStart).findFirst()
+                        .map(m -> " (" + minutes(m - riseStart) + " after)").orElse(" (none after)");
+                out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d%s |%n", name, streamWarnings.size(),
+                        promWarnings.size(), matched(streamWarnings, promWarnings), streamPages.size(),
+                        promPages.size(), matched(streamPages, promPages), npsStarts.size(), npsDelay);
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static List<Integer> opened(List<Episode> episodes, Severity severity) {
+        return episodes.stream().filter(episode -> episode.severity() == severity).map(Episode::opened).toList();
+    }
+
+    private static List<Integer> starts(Map<String, PrometheusReplay.Firing> firings, String segment) {
+        PrometheusReplay.Firing firing = firings.get(segment);
+        return firing == null ? List.of() : firing.starts();
+    }
+
+    /** How many of the stream's openings Prometheus fired for within 2 minutes after. */
+    private static long matched(List<Integer> stream, List<Integer> prometheus) {
+        return stream.stream().filter(open -> prometheus.stream().anyMatch(m -> m >= open && m <= open + 2))
+                .count();
     }
 
     /** The lowest oracle threshold (by 0.25 nats) with at most 1 false alarm per segment per 30 days. */
