@@ -177,7 +177,7 @@ final class PrometheusReplay implements AutoCloseable {
                 "--query.max-samples=100000000").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!ready()) {
+        while (!Http.ok(api + "/-/ready")) {
             if (!prometheus.isAlive() || System.nanoTime() > deadline) {
                 throw new IOException("Prometheus did not start; see " + dir.resolve("prometheus.log"));
             }
@@ -242,18 +242,6 @@ final class PrometheusReplay implements AutoCloseable {
 
     private long time(int minute) {
         return start + minute * MINUTE;
-    }
-
-    private boolean ready() {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
