@@ -57,4 +57,20 @@ class AlertSimulationTest {
         assertThat(eagerEpisodes).filteredOn(episode -> episode.severity() == Severity.WARNING).hasSizeGreaterThan(5);
         assertThat(defaultEpisodes).isEmpty();
     }
+
+    @Test
+    void shouldLetTheBestPossibleDetectorFindARiseSoonerThanTheRuleAndStayQuietWithoutOne() {
+        Traffic rise = new Traffic(120, 0.10, 0.20, 14 * 60, 26 * 60);
+        AlertSimulation.Counts counts = AlertSimulation.draw(rise, 2, 5);
+
+        List<Integer> alarms = AlertSimulation.oracle(counts, rise, 0.20, 8);
+        int rule = new AlertSimulation(DEFAULTS).run(counts).stream()
+                .filter(episode -> episode.severity() == Severity.WARNING && episode.opened() >= 14 * 60)
+                .mapToInt(Episode::opened).findFirst().orElseThrow();
+
+        assertThat(alarms).filteredOn(alarm -> alarm >= 14 * 60).first().satisfies(first ->
+                assertThat(first).isBetween(14 * 60, rule));
+        assertThat(AlertSimulation.oracle(AlertSimulation.draw(Traffic.stationary(120, 0.10), 3, 5),
+                Traffic.stationary(120, 0.10), 0.20, 8)).isEmpty();
+    }
 }
