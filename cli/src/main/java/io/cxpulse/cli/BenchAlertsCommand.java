@@ -147,6 +147,11 @@ final class BenchAlertsCommand implements Callable<Integer> {
             out.println("\nThe Prometheus replay needs prometheus and promtool on the PATH: skipped.");
             return;
         }
+        if (!Files.isRegularFile(opsDir.resolve("prometheus/rules/alerts.yml"))) {
+            out.println("\nNo Prometheus rules in " + opsDir.toAbsolutePath() + " (set --ops-dir): the replay is "
+                    + "skipped.");
+            return;
+        }
         int day = AlertSimulation.MINUTES_PER_DAY;
         List<PrometheusReplay.Segment> replayed = new ArrayList<>();
         Map<String, List<Episode>> streamEpisodes = new TreeMap<>();
