@@ -2,7 +2,6 @@ package io.cxpulse.cli;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,6 +27,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.cxpulse.cli.AlertSimulation.Counts;
 import io.cxpulse.cli.AlertSimulation.Trace;
+import io.cxpulse.platform.Ports;
 import io.cxpulse.streams.alert.ShareAlertRule.Severity;
 
 /**
@@ -167,10 +167,7 @@ final class PrometheusReplay implements AutoCloseable {
         Files.delete(input);
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, "global:\n  evaluation_interval: 1m\n");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         api = "http://127.0.0.1:" + port;
         prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data,
                 "--storage.tsdb.retention.time=3650d", "--web.listen-address=127.0.0.1:" + port,

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.sun.net.httpserver.HttpServer;
+
+import io.cxpulse.platform.Ports;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class AlertRoutingIT {
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log);
         HttpServer sink = AlertSinkCommand.start("127.0.0.1", 0, out);
-        int port = freePort();
+        int port = Ports.free();
         String config = Files.readString(OPS.resolve("alertmanager/alertmanager.yml"))
                 .replace("http://alert-sink:9099", "http://127.0.0.1:" + sink.getAddress().getPort())
                 .replace("group_wait: 30s", "group_wait: 1s");
@@ -101,11 +102,5 @@ class AlertRoutingIT {
                 .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", alerts) + "]")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 import io.cxpulse.avro.AlertKind;
@@ -18,6 +19,7 @@ import io.cxpulse.avro.CxAlert;
 import io.cxpulse.streams.alert.ShareAlertRule.Evaluation;
 import io.cxpulse.streams.alert.ShareAlertRule.Finding;
 import io.cxpulse.streams.alert.ShareAlertRule.Severity;
+import io.cxpulse.streams.window.BucketWindows;
 import io.cxpulse.streams.window.RollingWindow;
 import io.cxpulse.streams.window.RollingWindow.Bucket;
 
@@ -34,23 +36,27 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *
  * @param <V> the bucket value
  */
-public final class ShareAlerts<V> {
+public final class ShareAlerts<V extends BucketWindows.Additive<V>> {
     private static final long MINUTE = Bucket.MINUTE.size().toMillis();
 
     private final ShareAlertRule rule;
     private final AlertKind kind;
+    private final Supplier<V> empty;
     private final ToLongFunction<V> count;
     private final ToLongFunction<V> hits;
 
     /**
      * @param rule  the rule
      * @param kind  what the alerts are about
+     * @param empty a new empty bucket value
      * @param count the responses (or events) in a bucket
      * @param hits  the detractors (or events with friction) in a bucket
      */
-    public ShareAlerts(ShareAlertRule rule, AlertKind kind, ToLongFunction<V> count, ToLongFunction<V> hits) {
+    public ShareAlerts(ShareAlertRule rule, AlertKind kind, Supplier<V> empty, ToLongFunction<V> count,
+            ToLongFunction<V> hits) {
         this.rule = rule;
         this.kind = kind;
+        this.empty = empty;
         this.count = count;
         this.hits = hits;
     }
@@ -87,17 +93,9 @@ public final class ShareAlerts<V> {
                 hitCounts[i] += hits.applyAsLong(entry.value);
             });
         }
-        long baselineEnd = Bucket.HOUR.start(start);
-        long[] baseline = new long[2];
-        try (WindowStoreIterator<V> iterator = hours.fetch(key,
-                Instant.ofEpochMilli(baselineEnd - RollingWindow.DAYS_7.length().toMillis()),
-                Instant.ofEpochMilli(baselineEnd - Bucket.HOUR.size().toMillis()))) {
-            iterator.forEachRemaining(entry -> {
-                baseline[0] += count.applyAsLong(entry.value);
-                baseline[1] += hits.applyAsLong(entry.value);
-            });
-        }
-        Evaluation evaluation = rule.evaluate(baseline[0], baseline[1], counts, hitCounts);
+        V baseline = BucketWindows.sum(hours, key, RollingWindow.DAYS_7, Bucket.HOUR.start(start), empty.get());
+        Evaluation evaluation = rule.evaluate(count.applyAsLong(baseline), hits.applyAsLong(baseline), counts,
+                hitCounts);
         Map<Severity, Boolean> states = new EnumMap<>(Severity.class);
         List<CxAlert> changed = new ArrayList<>();
         for (Severity severity : Severity.values()) {

@@ -52,8 +52,8 @@ final class FrictionWindows implements BucketWindows.Emitter<FrictionBucket, Fri
     private FrictionWindows(FrictionSettings settings, FrictionObserver observer) {
         this.settings = settings;
         this.observer = observer;
-        this.frictionAlerts = new ShareAlerts<>(settings.alerts(), AlertKind.FRICTION_RATE, FrictionBucket::events,
-                FrictionBucket::withFriction);
+        this.frictionAlerts = new ShareAlerts<>(settings.alerts(), AlertKind.FRICTION_RATE, FrictionBucket::empty,
+                FrictionBucket::events, FrictionBucket::withFriction);
     }
 
     /** The window store of friction buckets of {@code bucket}'s size; its name is part of the app's contract. */

@@ -23,8 +23,10 @@ abstract class IntakeMeters<E, K, V> implements EventIntake.Observer<E> {
 
     IntakeMeters(MeterRegistry registry, String type) {
         this.meters = new Meters(registry, type);
-        Gauge.builder("cx.stream.time", this, meters -> meters.streamTime().isPresent()
-                        ? meters.streamTime().getAsLong() / 1000.0 : Double.NaN)
+        Gauge.builder("cx.stream.time", this, meters -> {
+                    OptionalLong streamTime = meters.streamTime();
+                    return streamTime.isPresent() ? streamTime.getAsLong() / 1000.0 : Double.NaN;
+                })
                 .description("Stream time of the tasks here: the latest event time they have seen, as Unix time "
                         + "(NaN before the first event); time() minus it is how far the figures are behind")
                 .baseUnit("seconds").tag("type", type).register(registry);

@@ -77,7 +77,8 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
         this.settings = settings;
         this.observer = observer;
         this.detractorAlerts = new ShareAlerts<>(settings.alerts(), AlertKind.DETRACTOR_RATE,
-                ScoreHistogram::responses, histogram -> histogram.figures().detractors());
+                () -> ScoreHistogram.empty(SurveyMetric.NPS), ScoreHistogram::responses,
+                histogram -> histogram.figures().detractors());
     }
 
     @Override
