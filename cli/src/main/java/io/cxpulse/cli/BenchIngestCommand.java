@@ -28,6 +28,7 @@ import io.cxpulse.avro.SurveyResponse;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
+import io.cxpulse.platform.process.ChildProcess;
 import io.cxpulse.schemas.contract.CxTopic;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;

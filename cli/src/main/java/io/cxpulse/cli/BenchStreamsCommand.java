@@ -34,6 +34,7 @@ import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.LocalPlatform;
 import io.cxpulse.platform.Ports;
+import io.cxpulse.platform.process.ChildProcess;
 import io.cxpulse.schemas.registry.SchemaRegistryClient;
 import io.cxpulse.schemas.serde.AvroSerializer;
 import io.cxpulse.streams.MetricsStreamsConfig;

@@ -20,6 +20,7 @@ import java.util.Map;
 import com.sun.net.httpserver.HttpServer;
 
 import io.cxpulse.platform.Ports;
+import io.cxpulse.platform.process.ChildProcess;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

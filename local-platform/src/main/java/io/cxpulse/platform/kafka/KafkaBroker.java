@@ -31,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One real Kafka node, broker and KRaft controller combined, run in this JVM from Kafka's own server classes.
+ * One real Kafka node, broker and KRaft controller combined, run in this JVM from Kafka's own server classes: the
+ * only node of a one-node cluster, or one of several (each in its own process, see
+ * {@link io.cxpulse.platform.cluster.LocalCluster}).
  *
  * <p>The data directory is formatted on first use and reused afterwards, so a broker restarted on the same
  * directory keeps its topics and records.
@@ -56,7 +58,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static KafkaBroker start(BrokerSettings settings) {
         Path logDir = settings.dataDir().resolve("kafka");
         KafkaConfig config = new KafkaConfig(serverProperties(settings, logDir), false);
-        formatIfNeeded(logDir);
+        formatIfNeeded(settings, logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         long started = System.nanoTime();
         server.startup();
@@ -67,8 +69,8 @@ public final class KafkaBroker implements AutoCloseable {
             broker.close();
             throw e;
         }
-        LOG.info("Kafka broker ready on {} in {} ms (data under {})", broker.bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+        LOG.info("Kafka broker {} ready on {} in {} ms (data under {})", settings.nodeId(),
+                broker.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
         return broker;
     }
 
@@ -78,12 +80,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with the given partition count and topic configuration. A topic that already exists is
-     * left as it is (a create that timed out on the client may still have succeeded).
+     * Creates a topic with the given partition count and topic configuration, replicated as the cluster's
+     * default. A topic that already exists is left as it is (a create that timed out on the client may still have
+     * succeeded).
      */
     public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
         try (Admin admin = admin()) {
-            NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(topicConfig);
+            NewTopic topic = new NewTopic(name, partitions, (short) -1).configs(topicConfig);
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -143,9 +146,11 @@ public final class KafkaBroker implements AutoCloseable {
     private static Properties serverProperties(BrokerSettings settings, Path logDir) {
         String host = settings.host();
         Properties props = new Properties();
+        String replication = Integer.toString(settings.replicationFactor());
+        String minInsync = Integer.toString(settings.minInsyncReplicas());
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@" + host + ":" + settings.controllerPort());
+        props.put("node.id", Integer.toString(settings.nodeId()));
+        props.put("controller.quorum.voters", settings.quorumVoters());
         props.put("listeners", "PLAINTEXT://" + host + ":" + settings.port() + ","
                 + CONTROLLER_LISTENER + "://" + host + ":" + settings.controllerPort());
         props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + settings.port());
@@ -154,21 +159,24 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir.toString());
         props.put("num.partitions", "1");
-        props.put("default.replication.factor", "1");
-        props.put("offsets.topic.replication.factor", "1");
+        // every topic, the internal ones included, as production would have them: an acknowledged write
+        // (acks=all) is on at least two brokers once the cluster has them
+        props.put("default.replication.factor", replication);
+        props.put("min.insync.replicas", minInsync);
+        props.put("offsets.topic.replication.factor", replication);
         props.put("offsets.topic.num.partitions", "1");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", minInsync);
         props.put("transaction.state.log.num.partitions", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", replication);
+        props.put("share.coordinator.state.topic.min.isr", minInsync);
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.putAll(settings.overrides());
         return props;
     }
 
-    private static void formatIfNeeded(Path logDir) {
+    private static void formatIfNeeded(BrokerSettings settings, Path logDir) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -177,8 +185,8 @@ public final class KafkaBroker implements AutoCloseable {
             Files.createDirectories(logDir);
             new Formatter()
                     .setPrintStream(out)
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(settings.nodeId())
+                    .setClusterId(settings.clusterId().orElseGet(() -> Uuid.randomUuid().toString()))
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setReleaseVersion(MetadataVersion.latestProduction())

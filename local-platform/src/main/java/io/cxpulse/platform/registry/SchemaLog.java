@@ -124,7 +124,7 @@ final class SchemaLog implements AutoCloseable {
     private static void ensureTopic(String bootstrapServers, String topic) {
         Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
-            NewTopic newTopic = new NewTopic(topic, 1, (short) 1)
+            NewTopic newTopic = new NewTopic(topic, 1, (short) -1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,4 +1,4 @@
-package io.cxpulse.cli;
+package io.cxpulse.platform.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** A service started as its own JVM, its output in a log file, stopped with SIGTERM as Ctrl-C would. */
-final class ChildProcess {
+/**
+ * A service started as its own process, its output in a log file, stopped with SIGTERM as Ctrl-C would, or
+ * killed, paused and resumed to inject a fault.
+ */
+public final class ChildProcess {
     private final String name;
     private final Process process;
     private final Path log;
@@ -23,7 +26,7 @@ final class ChildProcess {
     }
 
     /** Starts {@code java <jvmOptions> -jar <jar> <args>} with extra environment, output to {@code log}. */
-    static ChildProcess startJar(String name, Path jar, List<String> jvmOptions, List<String> args,
+    public static ChildProcess startJar(String name, Path jar, List<String> jvmOptions, List<String> args,
             Map<String, String> environment, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -35,11 +38,12 @@ final class ChildProcess {
     }
 
     /** Starts {@code command} with extra environment, output to {@code log}. */
-    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log)
+    public static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log)
             throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        // the launcher's own variables: a service would read them as settings it does not know
         builder.environment().remove("CXPULSE_PLATFORM_JAR");
         builder.environment().remove("CXPULSE_INGEST_JAR");
         builder.environment().remove("CXPULSE_STREAMS_JAR");
@@ -47,24 +51,24 @@ final class ChildProcess {
         return new ChildProcess(name, builder.start(), log);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits until {@code ready} holds; fails if the process ends first or {@code timeout} passes. */
-    void awaitReady(BooleanSupplier ready, Duration timeout) throws InterruptedException, IOException {
+    public void awaitReady(BooleanSupplier ready, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
@@ -79,7 +83,7 @@ final class ChildProcess {
     }
 
     /** Whether the log contains {@code text}. */
-    boolean logContains(String text) {
+    public boolean logContains(String text) {
         try {
             return Files.exists(log) && Files.readString(log).contains(text);
         } catch (IOException e) {
@@ -88,7 +92,7 @@ final class ChildProcess {
     }
 
     /** SIGTERM, then SIGKILL if it has not ended within {@code grace}. */
-    void stop(Duration grace) throws InterruptedException {
+    public void stop(Duration grace) throws InterruptedException {
         if (!process.isAlive()) {
             return;
         }
@@ -99,12 +103,43 @@ final class ChildProcess {
         }
     }
 
-    String tail(int lines) {
+    /** SIGKILL, as a crash or the OOM killer would; waits until the process is gone. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the process stops running (its sockets stay open but nothing answers) until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    /** Waits up to {@code timeout} for the process to end; whether it has. */
+    public boolean waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The last {@code lines} lines of the log. */
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + process.pid() + " failed: " + output.trim());
         }
     }
 }
