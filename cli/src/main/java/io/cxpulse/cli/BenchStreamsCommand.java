@@ -553,18 +553,11 @@ final class BenchStreamsCommand implements Callable<Integer> {
         int streamsPort = Ports.free();
         String ingestUrl = "http://127.0.0.1:" + ingestPort;
         String streamsUrl = "http://127.0.0.1:" + streamsPort;
-        Map<String, String> common = Map.of("CXPULSE_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "CXPULSE_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl());
-        Map<String, String> ingestEnv = new HashMap<>(common);
-        ingestEnv.put("CXPULSE_HTTP_PORT", Integer.toString(ingestPort));
-        Map<String, String> streamsEnv = new HashMap<>(common);
-        streamsEnv.put("CXPULSE_HTTP_PORT", Integer.toString(streamsPort));
-        streamsEnv.put("CXPULSE_STATE_DIR", dir.resolve("freshness-state").toString());
-        ChildProcess ingest = ChildProcess.startJar("ingest-service", jars.ingestJar, UpCommand.INGEST_JVM, List.of(),
-                ingestEnv, dir.resolve("ingest-service.log"));
-        ChildProcess streams = ChildProcess.startJar("metrics-streams", jars.streamsJar, UpCommand.STREAMS_JVM,
-                List.of(),
-                streamsEnv, dir.resolve("metrics-streams.log"));
+        ServiceProcesses services = new ServiceProcesses(jars, platform.bootstrapServers(),
+                platform.schemaRegistryUrl(), dir);
+        ChildProcess ingest = services.ingest("ingest-service", ingestPort, Map.of());
+        ChildProcess streams = services.streams("metrics-streams", streamsPort, dir.resolve("freshness-state"),
+                Map.of());
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread background = new Thread(() -> backgroundLoad(ingestUrl, loading), "bench-load");
         try {

@@ -2,10 +2,13 @@ package io.cxpulse.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.cxpulse.platform.process.ChildProcess;
 
@@ -22,10 +25,6 @@ import picocli.CommandLine.Option;
 final class UpCommand implements Callable<Integer> {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(45);
-    /** The ingest service's JVM: a bounded heap, and the throughput collector (measured by bench ingest). */
-    static final List<String> INGEST_JVM = List.of("-Xmx256m", "-XX:+UseParallelGC");
-    /** metrics-streams' JVM: its state lives in RocksDB, off the heap. */
-    static final List<String> STREAMS_JVM = List.of("-Xmx512m");
 
     @Option(names = "--data-dir", defaultValue = "${env:CXPULSE_DATA_DIR:-.cxpulse/data}",
             description = "Where the broker keeps its data (default: ${DEFAULT-VALUE}).")
@@ -43,8 +42,19 @@ final class UpCommand implements Callable<Integer> {
     int ingestPort;
 
     @Option(names = "--streams-port", defaultValue = "${env:CXPULSE_STREAMS_PORT:-8090}",
-            description = "metrics-streams port (query API and /metrics).")
+            description = "metrics-streams port (query API and /metrics); further instances take the next ports.")
     int streamsPort;
+
+    @Option(names = "--brokers", defaultValue = "${env:CXPULSE_BROKERS:-1}",
+            description = "Kafka brokers (default: ${DEFAULT-VALUE}). With 3, each runs in its own process on the "
+                    + "ports from --kafka-port on, and every topic is replicated on 3 brokers with "
+                    + "min.insync.replicas 2. A cluster keeps its data apart from a single broker's.")
+    int brokers;
+
+    @Option(names = "--streams-instances", defaultValue = "${env:CXPULSE_STREAMS_INSTANCES:-1}",
+            description = "metrics-streams instances sharing the work (default: ${DEFAULT-VALUE}); each has its own "
+                    + "port, state directory and static membership id, and answers every query.")
+    int streamsInstances;
 
     @Option(names = "--with-prometheus", description = "Also run Prometheus (Debian's prometheus package must be "
             + "installed) with the rules and alerts in ops/prometheus, scraping both services.")
@@ -82,49 +92,45 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }, "cxpulse-up-shutdown"));
         try {
+            if (brokers < 1 || brokers > 9 || streamsInstances < 1 || streamsInstances > 9) {
+                System.err.println("--brokers and --streams-instances must be between 1 and 9");
+                return 2;
+            }
             ChildProcess platform = ChildProcess.startJar("local-platform", platformJar, List.of(),
                     List.of(dataDir.toAbsolutePath().toString(), "--kafka-port", Integer.toString(kafkaPort),
-                            "--registry-port", Integer.toString(registryPort)),
+                            "--registry-port", Integer.toString(registryPort), "--brokers", Integer.toString(brokers),
+                            "--logs-dir", logs.toString()),
                     Map.of(), logs.resolve("local-platform.log"));
             started.add(platform);
             platform.awaitReady(() -> platform.logContains("Ready."), START_TIMEOUT);
 
-            String bootstrap = "127.0.0.1:" + kafkaPort;
+            String bootstrap = IntStream.range(0, brokers).mapToObj(i -> "127.0.0.1:" + (kafkaPort + i))
+                    .collect(Collectors.joining(","));
             String registry = "http://127.0.0.1:" + registryPort;
+            ServiceProcesses services = new ServiceProcesses(jars, bootstrap, registry, logs);
             String ingestUrl = "http://127.0.0.1:" + ingestPort;
             String tokens = System.getenv().getOrDefault("CXPULSE_INGEST_TOKENS", "dev:dev-token");
-            ChildProcess ingest = ChildProcess.startJar("ingest-service", jars.ingestJar, INGEST_JVM, List.of(),
-                    Map.of("CXPULSE_HTTP_PORT", Integer.toString(ingestPort),
-                            "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                            "CXPULSE_SCHEMA_REGISTRY_URL", registry,
-                            "CXPULSE_INGEST_TOKENS", tokens),
-                    logs.resolve("ingest-service.log"));
+            ChildProcess ingest = services.ingest("ingest-service", ingestPort,
+                    Map.of("CXPULSE_INGEST_TOKENS", tokens));
             started.add(ingest);
             ingest.awaitReady(() -> Http.ok(ingestUrl + "/health/ready"), START_TIMEOUT);
 
+            List<Integer> streamsPorts = IntStream.range(0, streamsInstances).mapToObj(i -> streamsPort + i).toList();
+            List<ChildProcess> instances = new ArrayList<>();
+            for (int i = 1; i <= streamsInstances; i++) {
+                instances.add(startStreams(services, i, streamsPorts.get(i - 1)));
+                started.add(instances.get(i - 1));
+            }
+            for (int i = 0; i < streamsInstances; i++) {
+                String url = "http://127.0.0.1:" + streamsPorts.get(i);
+                instances.get(i).awaitReady(() -> Http.ok(url + "/health/ready"), START_TIMEOUT);
+            }
             String streamsUrl = "http://127.0.0.1:" + streamsPort;
-            ChildProcess streams = ChildProcess.startJar("metrics-streams", jars.streamsJar, STREAMS_JVM, List.of(),
-                    Map.of("CXPULSE_HTTP_PORT", Integer.toString(streamsPort),
-                            "CXPULSE_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                            "CXPULSE_SCHEMA_REGISTRY_URL", registry,
-                            "CXPULSE_STATE_DIR", dataDir.toAbsolutePath().getParent().resolve("state")
-                                    .resolve("metrics-streams").toString(),
-                            // static membership: a restart takes its tasks back at once instead of waiting for the
-                            // old member's session to time out
-                            "CXPULSE_KAFKA_GROUP_INSTANCE_ID", "cxpulse-up-metrics-streams",
-                            // one Prometheus label set: the simulator's segments and queues, unless set
-                            "CXPULSE_METRICS_SEGMENTS", System.getenv().getOrDefault("CXPULSE_METRICS_SEGMENTS",
-                                    String.join(",", TrafficModel.SEGMENTS)),
-                            "CXPULSE_METRICS_QUEUES", System.getenv().getOrDefault("CXPULSE_METRICS_QUEUES",
-                                    String.join(",", TrafficModel.QUEUES))),
-                    logs.resolve("metrics-streams.log"));
-            started.add(streams);
-            streams.awaitReady(() -> Http.ok(streamsUrl + "/health/ready"), START_TIMEOUT);
 
             String prometheusUrl = "http://127.0.0.1:" + prometheusPort;
             if (withPrometheus) {
                 Path home = dataDir.toAbsolutePath().getParent().resolve("prometheus");
-                Path config = PrometheusConfig.write(opsDir.toAbsolutePath(), home, ingestPort, streamsPort);
+                Path config = PrometheusConfig.write(opsDir.toAbsolutePath(), home, ingestPort, streamsPorts);
                 ChildProcess prometheus = ChildProcess.start("prometheus", List.of("prometheus",
                         "--config.file=" + config, "--storage.tsdb.path=" + home.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + prometheusPort), Map.of(), logs.resolve("prometheus.log"));
@@ -144,7 +150,8 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("  Response times           " + streamsUrl + "/v1/response-times?window=24h");
             System.out.println("  Friction points          " + streamsUrl + "/v1/friction/top?window=7d"
                     + "&by=detractorLift");
-            System.out.println("  Streams metrics          " + streamsUrl + "/metrics");
+            System.out.println("  Streams metrics          " + streamsPorts.stream()
+                    .map(port -> "http://127.0.0.1:" + port + "/metrics").collect(Collectors.joining(" ")));
             if (withPrometheus) {
                 System.out.println("  Prometheus               " + prometheusUrl + "   (alerts: " + prometheusUrl
                         + "/alerts, rules: " + prometheusUrl + "/rules)");
@@ -173,6 +180,25 @@ final class UpCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * metrics-streams instance {@code i} (from 1): its own port, state directory and static membership id, so
+     * that a restart takes its tasks back at once instead of waiting for the old member's session to time out.
+     */
+    private ChildProcess startStreams(ServiceProcesses services, int i, int port) throws java.io.IOException {
+        Path home = dataDir.toAbsolutePath().getParent();
+        // a cluster's state apart from a single broker's: the same topics there are other topics
+        Path state = (brokers == 1 ? home.resolve("state") : home.resolve("state").resolve("cluster"))
+                .resolve(i == 1 ? "metrics-streams" : "metrics-streams-" + i);
+        String name = i == 1 ? "metrics-streams" : "metrics-streams-" + i;
+        return services.streams(name, port, state, Map.of(
+                "CXPULSE_KAFKA_GROUP_INSTANCE_ID", "cxpulse-up-" + name,
+                // one Prometheus label set: the simulator's segments and queues, unless set
+                "CXPULSE_METRICS_SEGMENTS", System.getenv().getOrDefault("CXPULSE_METRICS_SEGMENTS",
+                        String.join(",", TrafficModel.SEGMENTS)),
+                "CXPULSE_METRICS_QUEUES", System.getenv().getOrDefault("CXPULSE_METRICS_QUEUES",
+                        String.join(",", TrafficModel.QUEUES))));
     }
 
     private static synchronized void stopAll(List<ChildProcess> started) {

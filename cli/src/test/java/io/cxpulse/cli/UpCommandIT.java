@@ -33,33 +33,21 @@ class UpCommandIT {
         int streamsPort = Ports.free();
         int prometheusPort = Ports.free();
         boolean prometheus = PrometheusConfig.installed() || System.getenv("CXPULSE_REQUIRE_OPS_TOOLS") != null;
-        Path output = dir.resolve("up.out");
-        List<String> command = new java.util.ArrayList<>(List.of(java(), "-jar", jar("cli").toString(), "up",
-                "--data-dir", dir.resolve("data").toString(), "--kafka-port", Integer.toString(Ports.free()),
-                "--registry-port", Integer.toString(Ports.free()), "--ingest-port", Integer.toString(ingestPort),
-                "--streams-port", Integer.toString(streamsPort), "--platform-jar", jar("local-platform").toString(),
-                "--ingest-jar", jar("ingest-service").toString(), "--streams-jar", jar("metrics-streams").toString()));
+        List<String> options = new java.util.ArrayList<>(List.of("--kafka-port", Integer.toString(Ports.free()),
+                "--ingest-port", Integer.toString(ingestPort), "--streams-port", Integer.toString(streamsPort)));
         if (prometheus) {
-            command.addAll(List.of("--with-prometheus", "--prometheus-port", Integer.toString(prometheusPort),
+            options.addAll(List.of("--with-prometheus", "--prometheus-port", Integer.toString(prometheusPort),
                     "--ops-dir", Path.of("..", "ops").toAbsolutePath().normalize().toString()));
         }
-        Process up = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Path output = dir.resolve("up.out");
+        Process up = up(dir, options);
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!Files.readString(output).contains("Press Ctrl-C to stop.")) {
-                assertThat(up.isAlive()).as(Files.readString(output)).isTrue();
-                assertThat(System.nanoTime()).as("started within 120 s").isLessThan(deadline);
-                Thread.sleep(200);
-            }
             assertThat(Files.readString(output)).contains("dev / dev-token")
                     .contains("http://127.0.0.1:" + ingestPort);
 
             String event = "{\"occurredAt\":\"" + Instant.now().minusSeconds(5) + "\",\"customerId\":\"c-1\","
                     + "\"surveyId\":\"s\",\"metric\":\"NPS\",\"score\":10}";
-            HttpResponse<String> response = Http.CLIENT.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + ingestPort + "/v1/survey-responses"))
-                    .header("Authorization", "Bearer dev-token").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = post(ingestPort, event);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             String nps = "http://127.0.0.1:" + streamsPort + "/v1/nps?window=1h";
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -85,12 +73,94 @@ class UpCommandIT {
             up.toHandle().destroy();
         }
 
-        assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("stops after SIGTERM").isTrue();
-        assertThat(up.exitValue()).as("the JVM's exit status after SIGTERM, 128 + 15; %s", Files.readString(output))
-                .isEqualTo(143);
+        assertStoppedCleanly(up, dir);
         if (prometheus) {
             assertThat(Files.readString(output)).contains("Stopping prometheus");
         }
+    }
+
+    @Test
+    void shouldRunAClusterOfThreeBrokersAndTwoStreamsInstancesThatAnswerAlike(@TempDir Path dir) throws Exception {
+        int ingestPort = Ports.free();
+        int streamsPort = Ports.freeRun(2);
+        Process up = up(dir, List.of("--brokers", "3", "--streams-instances", "2",
+                "--kafka-port", Integer.toString(Ports.freeRun(3)), "--ingest-port", Integer.toString(ingestPort),
+                "--streams-port", Integer.toString(streamsPort)));
+        try {
+            StringBuilder events = new StringBuilder("[");
+            int[] scores = {10, 9, 8, 3, 0, 10, 7, 6, 1, 2};
+            for (int i = 0; i < scores.length; i++) {
+                events.append(i == 0 ? "" : ",").append("{\"occurredAt\":\"").append(Instant.now().minusSeconds(5))
+                        .append("\",\"customerId\":\"c-").append(i).append("\",\"surveyId\":\"s\",")
+                        .append("\"metric\":\"NPS\",\"score\":").append(scores[i]).append(",\"segment\":\"smb\"}");
+            }
+            HttpResponse<String> response = post(ingestPort, events.append("]").toString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            // promoters 10, 9, 10; passives 8, 7; detractors 3, 0, 6, 1, 2: NPS 30 - 50 = -20. The key lives on
+            // one instance, and the other forwards the query to it
+            for (int port : List.of(streamsPort, streamsPort + 1)) {
+                String nps = "http://127.0.0.1:" + port + "/v1/nps?window=1h&segment=smb";
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(Http.get(nps))
+                        .contains("\"n\":10,", "\"promoters\":3,", "\"passives\":2,", "\"nps\":-20.0"));
+            }
+            // each instance exports the gauges of the keys it owns: together they have the overall figure once
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(List.of(streamsPort, streamsPort + 1)
+                    .stream().filter(port -> metrics(port).contains(
+                            "cx_nps{channel=\"all\",segment=\"smb\",window=\"1h\"} -20.0")).count()).isEqualTo(1));
+        } finally {
+            up.toHandle().destroy();
+        }
+        assertStoppedCleanly(up, dir);
+        assertThat(Files.readString(dir.resolve("logs/metrics-streams-2.log"))).contains("metrics-streams stopped");
+        assertThat(Files.readString(dir.resolve("logs/broker-3.log"))).contains("Broker stopped.");
+        assertThat(Files.readString(dir.resolve("logs/registry.log"))).contains("Registry stopped.");
+    }
+
+    /** {@code cxpulse up} with {@code options}, its data under {@code dir}; returns once it says it is up. */
+    private static Process up(Path dir, List<String> options) throws Exception {
+        Path output = dir.resolve("up.out");
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-jar", jar("cli").toString(), "up",
+                "--data-dir", dir.resolve("data").toString(), "--registry-port", Integer.toString(Ports.free()),
+                "--platform-jar", jar("local-platform").toString(), "--ingest-jar", jar("ingest-service").toString(),
+                "--streams-jar", jar("metrics-streams").toString()));
+        command.addAll(options);
+        Process up = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!Files.readString(output).contains("Press Ctrl-C to stop.")) {
+            if (!up.isAlive() || System.nanoTime() > deadline) {
+                up.toHandle().destroy();
+                up.waitFor(90, TimeUnit.SECONDS);
+                throw new AssertionError("not up within 180 s: " + Files.readString(output));
+            }
+            Thread.sleep(200);
+        }
+        return up;
+    }
+
+    private static HttpResponse<String> post(int ingestPort, String body) throws Exception {
+        return Http.CLIENT.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + ingestPort + "/v1/survey-responses"))
+                .header("Authorization", "Bearer dev-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String metrics(int port) {
+        try {
+            return Http.get("http://127.0.0.1:" + port + "/metrics");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM (as Ctrl-C) stopped every service in order, and no process under {@code dir} is left. */
+    private static void assertStoppedCleanly(Process up, Path dir) throws Exception {
+        Path output = dir.resolve("up.out");
+        assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("stops after SIGTERM").isTrue();
+        assertThat(up.exitValue()).as("the JVM's exit status after SIGTERM, 128 + 15; %s", Files.readString(output))
+                .isEqualTo(143);
         assertThat(Files.readString(output)).contains("Stopping metrics-streams", "Stopping ingest-service",
                 "Stopping local-platform",
                 "Stopped.").doesNotContain("unexpectedly");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.stream.IntStream;
 
 /** Port helpers for servers that bind to the loopback interface. */
 public final class Ports {
@@ -20,6 +21,25 @@ public final class Ports {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on " + LOOPBACK, e);
+        }
+    }
+
+    /** A port {@code p} such that {@code p} to {@code p + count - 1} are all free at the time of the call. */
+    public static int freeRun(int count) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = free();
+            if (first + count - 1 <= 65_535 && IntStream.range(1, count).allMatch(i -> isFree(first + i))) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("No " + count + " consecutive free ports on " + LOOPBACK);
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(LOOPBACK))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
