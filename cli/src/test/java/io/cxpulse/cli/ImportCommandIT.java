@@ -137,6 +137,7 @@ class ImportCommandIT {
     private static IngestService startIngest(LocalPlatform platform) {
         Map<String, String> settings = new HashMap<>(IngestConfig.defaults());
         settings.put("http.port", "0");
+        settings.put("http.drain.delay", "PT0S");
         settings.put("ingest.tokens", "imp:imp-token");
         settings.put("kafka.bootstrap.servers", platform.bootstrapServers());
         settings.put("schema.registry.url", platform.schemaRegistryUrl());
@@ -146,6 +147,7 @@ class ImportCommandIT {
     private MetricsStreamsApp startStreams(LocalPlatform platform) {
         Map<String, String> settings = new HashMap<>(MetricsStreamsConfig.defaults());
         settings.put("http.port", "0");
+        settings.put("http.drain.delay", "PT0S");
         settings.put("application.id", "import-it-" + UUID.randomUUID());
         settings.put("state.dir", dir.resolve("state").toString());
         settings.put("kafka.bootstrap.servers", platform.bootstrapServers());

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The operations files in {@code ops/}: Prometheus's configuration and rules pass {@code promtool check config}
  * and their unit tests ({@code promtool test rules}), Alertmanager's configuration passes {@code amtool
- * check-config}, every alert has its annotations, a runbook and a test, the dashboards are well formed, and
- * docker-compose.yml passes dclint and mounts only what exists. The tools come from Debian's {@code prometheus}
+ * check-config}, every alert has its annotations, a runbook and a test, and the dashboards are well formed
+ * ({@link ComposeFileTest} checks the compose files). The tools come from Debian's {@code prometheus}
  * and {@code prometheus-alertmanager} packages and npm, which {@code .ci/run} installs; without them the tool
  * checks are skipped, unless {@code CXPULSE_REQUIRE_OPS_TOOLS} is set (as CI sets it), when they fail.
  */
@@ -150,43 +150,6 @@ class OpsConfigTest {
         }
     }
 
-    /** docker-compose.yml passes dclint (the Compose-spec linter) without errors. */
-    @Test
-    void shouldPassTheComposeLinter() throws Exception {
-        requireTool("npx");
-        String output = run(OPS.getParent(), "npx", "--yes", "dclint@3.1.0", "docker-compose.yml");
-        assertThat(output).doesNotContain(" error ");
-    }
-
-    /** Every file docker-compose.yml mounts or builds from exists, and every service has an image or a build. */
-    @Test
-    void shouldMountAndBuildOnlyWhatExists() throws IOException {
-        Path root = OPS.getParent();
-        JsonNode compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
-        Set<String> services = new TreeSet<>();
-        compose.path("services").properties().forEach(entry -> {
-            String name = entry.getKey();
-            JsonNode service = entry.getValue();
-            services.add(name);
-            assertThat(service.has("image") || service.has("build")).as(name).isTrue();
-            service.path("volumes").forEach(volume -> {
-                String source = volume.asText().split(":")[0];
-                if (source.startsWith(".")) {
-                    assertThat(root.resolve(source).normalize()).as(name + " mounts " + source).exists();
-                }
-            });
-            if (service.has("build")) {
-                assertThat(root.resolve(service.path("build").path("context").asText())
-                        .resolve(service.path("build").path("dockerfile").asText()).normalize())
-                        .as(name + "'s Dockerfile").exists();
-            }
-        });
-        assertThat(services).contains("kafka", "schema-registry", "ingest-service", "metrics-streams", "prometheus",
-                "alertmanager", "alert-sink", "grafana", "simulator");
-        assertThat(compose.path("services").path("prometheus").path("command").toString())
-                .contains("/etc/prometheus/prometheus-compose.yml");
-    }
-
     /** Every recording rule has a promtool test that checks its value. */
     @Test
     void shouldTestEveryRecordingRule() throws IOException {
@@ -211,7 +174,7 @@ class OpsConfigTest {
         }
     }
 
-    private static void requireTool(String tool) throws Exception {
+    static void requireTool(String tool) throws Exception {
         boolean present = new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
         if (!present && System.getenv("CXPULSE_REQUIRE_OPS_TOOLS") == null) {
             Assumptions.abort(tool + " is not installed (Debian: apt-get install prometheus prometheus-alertmanager)");
@@ -220,7 +183,7 @@ class OpsConfigTest {
     }
 
     /** Runs {@code command} in {@code dir}; it must exit 0 within 5 minutes. Returns its output. */
-    private static String run(Path dir, String... command) throws Exception {
+    static String run(Path dir, String... command) throws Exception {
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();

@@ -33,6 +33,7 @@ class SimulateCommandIT {
     void shouldSendRealisticTrafficThatIngestAccepts(LocalPlatform platform) {
         Map<String, String> settings = new HashMap<>(IngestConfig.defaults());
         settings.put("http.port", "0");
+        settings.put("http.drain.delay", "PT0S");
         settings.put("ingest.tokens", "sim:sim-token");
         settings.put("kafka.bootstrap.servers", platform.bootstrapServers());
         settings.put("schema.registry.url", platform.schemaRegistryUrl());

@@ -200,7 +200,7 @@ class UpCommandIT {
     }
 
     /** The runnable jar a module built in this reactor run. */
-    private static Path jar(String module) throws IOException {
+    static Path jar(String module) throws IOException {
         Path target = Path.of("..", module, "target").toAbsolutePath().normalize();
         try (var files = Files.list(target)) {
             List<Path> jars = files.filter(f -> f.getFileName().toString().matches(module + "-.*-all\\.jar")).toList();

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import io.cxpulse.common.Draining;
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.common.problem.Answers;
@@ -38,6 +39,7 @@ public final class IngestService implements ServiceLauncher.Service {
     private final Preparation preparation;
     private final IngestEndpoint endpoint;
     private final Javalin app;
+    private final Draining draining = new Draining();
 
     private IngestService(IngestConfig config, Clock clock) {
         this.config = config;
@@ -87,9 +89,13 @@ public final class IngestService implements ServiceLauncher.Service {
         return preparation.schemasRegistered();
     }
 
-    /** Stops accepting requests, finishes those in flight, then flushes and closes the producer. */
+    /**
+     * Fails readiness while it still serves for {@code http.drain.delay}, then stops accepting requests, finishes
+     * those in flight, and flushes and closes the producer.
+     */
     @Override
     public void close() {
+        draining.begin(config.drainDelay());
         LOG.info("Ingest service stopping: finishing requests in flight");
         app.stop();
         preparation.close();
@@ -100,7 +106,7 @@ public final class IngestService implements ServiceLauncher.Service {
     }
 
     private void routes() {
-        OperationsEndpoints operations = new OperationsEndpoints(admin, preparation, metrics);
+        OperationsEndpoints operations = new OperationsEndpoints(admin, preparation, metrics, draining);
         app.before(operations::startTimer);
         app.after(operations::recordRequest);
         for (EventType type : EventType.values()) {

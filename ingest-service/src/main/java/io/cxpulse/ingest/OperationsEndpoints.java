@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.cxpulse.common.Draining;
 import io.cxpulse.common.problem.Answers;
 import io.cxpulse.ingest.publish.Preparation;
 import io.javalin.http.Context;
@@ -24,11 +25,13 @@ final class OperationsEndpoints {
     private final Admin admin;
     private final Preparation preparation;
     private final IngestMetrics metrics;
+    private final Draining draining;
 
-    OperationsEndpoints(Admin admin, Preparation preparation, IngestMetrics metrics) {
+    OperationsEndpoints(Admin admin, Preparation preparation, IngestMetrics metrics, Draining draining) {
         this.admin = admin;
         this.preparation = preparation;
         this.metrics = metrics;
+        this.draining = draining;
     }
 
     void live(Context ctx) {
@@ -45,6 +48,12 @@ final class OperationsEndpoints {
 
     void ready(Context ctx) {
         Map<String, String> checks = new LinkedHashMap<>();
+        if (draining.draining()) {
+            // stopping: a load balancer takes this instance out while it still serves what reaches it
+            checks.put("shutdown", "STOPPING");
+            Answers.json(ctx, 503, Map.of("status", "DOWN", "checks", checks));
+            return;
+        }
         boolean kafka;
         try {
             kafka = !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();

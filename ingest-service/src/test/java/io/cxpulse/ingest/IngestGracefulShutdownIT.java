@@ -18,7 +18,10 @@ import io.cxpulse.platform.junit.LocalPlatformExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Shutdown stops taking new requests but finishes the one in flight, with Kafka's acknowledgement. */
+/**
+ * Shutdown first fails readiness while it still serves (so that a load balancer takes the instance out), then stops
+ * taking new requests but finishes the one in flight, with Kafka's acknowledgement.
+ */
 @ExtendWith(LocalPlatformExtension.class)
 class IngestGracefulShutdownIT {
 
@@ -48,6 +51,25 @@ class IngestGracefulShutdownIT {
             assertThat(response).startsWith("HTTP/1.1 202");
             stopping.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void shouldFailReadinessButKeepServingDuringTheDrainDelay(LocalPlatform platform) throws Exception {
+        Running ingest = IngestServiceExtension.start(platform, Map.of("http.drain.delay", "PT3S"));
+        IngestHttp http = new IngestHttp(ingest.service().url());
+        assertThat(http.get("/health/ready").status()).isEqualTo(200);
+
+        long started = System.nanoTime();
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(ingest::close);
+        Thread.sleep(500);
+        IngestHttp.Response ready = http.get("/health/ready");
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().path("checks").path("shutdown").asText()).isEqualTo("STOPPING");
+        assertThat(http.postJson("/v1/survey-responses", IngestServiceExtension.TOKEN, Events.survey().toString())
+                .status()).as("still served while draining").isEqualTo(202);
+        assertThat(stopping).isNotDone();
+        stopping.get(60, TimeUnit.SECONDS);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(3_000);
     }
 
     private static String readResponse(InputStream in) throws Exception {

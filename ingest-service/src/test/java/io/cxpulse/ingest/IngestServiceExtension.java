@@ -53,6 +53,7 @@ public final class IngestServiceExtension implements ParameterResolver {
     public static Running start(LocalPlatform platform, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(IngestConfig.defaults());
         settings.put("http.port", "0");
+        settings.put("http.drain.delay", "PT0S");
         settings.put("ingest.tokens", "dev:" + TOKEN + ",helpdesk:" + HELPDESK_TOKEN + ":ticket-events");
         settings.put("kafka.bootstrap.servers", platform.bootstrapServers());
         settings.put("schema.registry.url", platform.schemaRegistryUrl());

@@ -1,14 +1,20 @@
 package io.cxpulse.streams;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
+import io.cxpulse.common.Draining;
 import io.cxpulse.common.KafkaTopics;
 import io.cxpulse.common.ServiceLauncher;
 import io.cxpulse.common.problem.Answers;
@@ -22,6 +28,7 @@ import io.cxpulse.streams.metrics.TicketMetrics;
 import io.cxpulse.streams.query.FrictionQueries;
 import io.cxpulse.streams.query.SurveyQueries;
 import io.cxpulse.streams.query.TicketQueries;
+import io.cxpulse.streams.state.BoundedRocksDbMemory;
 import io.cxpulse.streams.topic.Topics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
@@ -34,6 +41,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -59,11 +67,32 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private final Topics topics;
+    private final StreamsHealth health;
+    private final Draining draining = new Draining();
+    /** The slot this instance claimed under {@code instance.slot.dir}, if set. */
+    private final InstanceSlot slot;
+    private final String stateDir;
+    private final Map<String, Object> kafka;
     /** Set once the Streams instance and the query routes exist (read by the HTTP threads). */
     private volatile boolean wired;
+    private volatile boolean exitWhenFailed;
 
     private MetricsStreamsApp(MetricsStreamsConfig config) {
         this.config = config;
+        MetricsStreamsConfig.Instance instance = config.instance();
+        this.health = new StreamsHealth(instance.rebalanceGrace(), instance.maxThreadReplacements(),
+                instance.threadReplacementWindow(), System::nanoTime);
+        this.slot = instance.slotDir().map(dir -> InstanceSlot.claim(Path.of(dir))).orElse(null);
+        this.kafka = new HashMap<>(config.kafka());
+        if (slot == null) {
+            this.stateDir = config.stateDir();
+        } else {
+            this.stateDir = slot.stateDir().toString();
+            kafka.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.applicationId() + "-slot-"
+                    + slot.number());
+            LOG.info("Claimed slot {}: state in {}, static membership id {}", slot.number(), stateDir,
+                    kafka.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -92,6 +121,9 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
             http.stop();
             gc.close();
             registry.close();
+            if (slot != null) {
+                slot.close();
+            }
             throw e;
         }
         wired = true;
@@ -99,7 +131,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
 
     /** Builds the topology and the Streams instance on the port now bound, and adds the query routes. */
     private Topics wire() {
-        HostInfo self = new HostInfo(config.host(), http.port());
+        HostInfo self = new HostInfo(advertisedHost(), http.port());
         SchemaRegistryClient client = new SchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config.registry()));
         Topics topics = Topics.create(client, config.registry(), config.topics());
         Topology topology = MetricsTopology.build(topics, config,
@@ -110,11 +142,23 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
                 .description("Stream threads that died of an uncaught exception and were replaced")
                 .register(registry);
         streams.setUncaughtExceptionHandler(e -> {
+            health.onThreadReplaced();
+            if (health.threadsKeepDying()) {
+                LOG.error("A stream thread died, more than health.thread.replacements.max times in "
+                        + "health.thread.replacements.window: stopping Kafka Streams", e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("A stream thread died; replacing it (it resumes from the last commit)", e);
             replaced.increment();
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            health.onChange(now);
+            if (now == KafkaStreams.State.ERROR && exitWhenFailed) {
+                exitFailed();
+            }
+        });
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         new SurveyQueries(streams, self, config.survey().buckets(), () -> surveyMetrics.streamTime().orElse(-1))
@@ -160,27 +204,87 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         return streams.state();
     }
 
+    /**
+     * Makes the process exit (status 70) once Kafka Streams has failed for good (ERROR), after closing what it
+     * can, so that a restart policy starts it again; for {@code main}, not for an instance embedded in a test.
+     */
+    public MetricsStreamsApp exitWhenFailed() {
+        exitWhenFailed = true;
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            exitFailed();
+        }
+        return this;
+    }
+
+    private static void exitFailed() {
+        Thread exit = new Thread(() -> {
+            LOG.error("Kafka Streams failed for good (ERROR): exiting so that the instance is started again");
+            System.exit(70);
+        }, "metrics-streams-exit");
+        exit.start();
+    }
+
+    /**
+     * Stops: readiness fails at once while queries are still answered for {@code http.drain.delay}, then HTTP
+     * stops and Kafka Streams closes (state flushed, offsets committed). An instance with a static membership id
+     * ({@code kafka.group.instance.id}) stays in the group: restarted within {@code session.timeout.ms} it takes
+     * its own tasks back without a rebalance, and the others keep theirs. An instance without one leaves, so
+     * that its tasks move at once (it would come back as a new member anyway).
+     */
     @Override
     public void close() {
         LOG.info("metrics-streams stopping");
+        health.stopping();
+        if (wired) {
+            draining.begin(config.instance().drainDelay());
+        }
         http.stop();
-        // ask to leave the consumer group rather than be timed out of it
-        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+        boolean leave = !kafka.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(leave));
         streamsMetrics.close();
         gc.close();
         registry.close();
+        if (slot != null) {
+            slot.close();
+        }
         LOG.info("metrics-streams stopped");
+    }
+
+    /**
+     * The host other instances reach this one at: {@code http.advertised.host}, or {@code http.host}, or when that
+     * is a wildcard this machine's address (a container's IP on its network).
+     */
+    private String advertisedHost() {
+        Optional<String> advertised = config.instance().advertisedHost();
+        if (advertised.isPresent()) {
+            return advertised.get();
+        }
+        String host = config.host();
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+            return host;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("http.host is " + host + " and this machine's address is unknown: set "
+                    + "http.advertised.host to the address other instances reach this one at", e);
+        }
     }
 
     private Properties properties(HostInfo self) {
         Properties properties = new Properties();
-        properties.putAll(config.kafka());
+        properties.putAll(kafka);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        int rocksDbMemoryMb = config.instance().rocksDbMemoryMb();
+        if (rocksDbMemoryMb > 0 && !properties.containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
+            properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+            properties.put(BoundedRocksDbMemory.MEMORY_BYTES, rocksDbMemoryMb * 1024L * 1024L);
+        }
         return properties;
     }
 
@@ -228,17 +332,19 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         });
     }
 
+    private static void health(io.javalin.http.Context ctx, StreamsHealth.Verdict verdict) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", verdict.up() ? "UP" : "DOWN");
+        body.put("checks", Map.of("streams", verdict.detail()));
+        Answers.json(ctx, verdict.up() ? 200 : 503, body);
+    }
+
     private void serviceRoutes() {
         gateQueries(http, () -> wired);
-        http.get("/health/live", ctx -> Answers.json(ctx, 200, Map.of("status", "UP")));
-        http.get("/health/ready", ctx -> {
-            String state = wired ? streams.state().name() : "STARTING";
-            boolean up = KafkaStreams.State.RUNNING.name().equals(state);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", up ? "UP" : "DOWN");
-            body.put("checks", Map.of("streams", state));
-            Answers.json(ctx, up ? 200 : 503, body);
-        });
+        http.get("/health/live", ctx -> health(ctx, wired ? health.live(streams.state())
+                : new StreamsHealth.Verdict(true, "STARTING")));
+        http.get("/health/ready", ctx -> health(ctx, wired ? health.ready(streams.state())
+                : new StreamsHealth.Verdict(false, "STARTING")));
         http.get("/metrics", ctx -> {
             surveyMetrics.refreshGauges();
             ticketMetrics.refreshGauges();

@@ -1,5 +1,6 @@
 package io.cxpulse.streams;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 
+import io.cxpulse.common.Draining;
 import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.common.Setting;
 import io.cxpulse.common.SettingSet;
@@ -24,7 +26,7 @@ import io.cxpulse.streams.ticket.TicketSettings;
  */
 public record MetricsStreamsConfig(String host, int port, String applicationId, String stateDir,
         String processingGuarantee, int streamThreads, SurveySettings survey, TicketSettings tickets,
-        FrictionSettings friction, Labels labels, boolean createTopics,
+        FrictionSettings friction, Labels labels, Instance instance, boolean createTopics,
         int topicPartitions, Map<String, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
 
     public static final Setting<String> HOST = Setting.text("http.host", "127.0.0.1",
@@ -32,6 +34,25 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                     + "(`application.server`).");
     public static final Setting<Integer> PORT = Setting.integer("http.port", 8090, 0, 65_535,
             "The HTTP port (0: any free port).");
+    public static final Setting<Optional<String>> ADVERTISED_HOST = Setting.optionalText("http.advertised.host",
+            "The host other instances reach this one at (`application.server`). Unset: `http.host`, or this "
+                    + "machine's address when `http.host` is a wildcard such as 0.0.0.0 (a container's own IP).");
+    public static final Setting<Duration> REBALANCE_GRACE = Setting.duration("health.rebalance.grace", "PT1M",
+            "How long a rebalance may last before `/health/ready` fails; the instance answers queries through it.");
+    public static final Setting<Integer> MAX_THREAD_REPLACEMENTS = Setting.integer("health.thread.replacements.max",
+            5, 0, 1_000, "Stream threads that may die (and be replaced) within `health.thread.replacements.window`; "
+                    + "one more and the instance stops replacing them, fails `/health/live` and exits.");
+    public static final Setting<Duration> THREAD_REPLACEMENT_WINDOW = Setting.positiveDuration(
+            "health.thread.replacements.window", "PT10M", "The window of `health.thread.replacements.max`.");
+    public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.integer("rocksdb.memory.mb", 256, 0, 1_000_000,
+            "Off-heap memory, in MiB, that all RocksDB stores of this instance share: one block cache, with the "
+                    + "memtables charged to it (0: RocksDB's own defaults, per store and task, unbounded in sum). "
+                    + "Heap (`-Xmx`) plus this plus about 200 MiB is what the process needs.");
+    public static final Setting<Optional<String>> SLOT_DIR = Setting.optionalText("instance.slot.dir",
+            "A directory shared by several instances (one volume for every replica of a compose service): each "
+                    + "claims the first free numbered slot in it and takes from it its state directory "
+                    + "(`<dir>/slot-N`, instead of `state.dir`) and, unless `kafka.group.instance.id` is set, its "
+                    + "static membership id (`<application.id>-slot-N`), the same after a restart.");
     public static final Setting<String> APPLICATION_ID = Setting.text("application.id", "cxpulse-metrics-streams",
             "Kafka Streams' application id: the consumer group, and the prefix of internal topics. Changing it "
                     + "starts from scratch.");
@@ -61,8 +82,10 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
 
     /** Every setting of metrics-streams. */
     public static final SettingSet SETTINGS = new SettingSet("metrics-streams", SettingSet.concat(
-            List.of(HOST, PORT, APPLICATION_ID, STATE_DIR, PROCESSING_GUARANTEE, STREAM_THREADS, TOP_N,
-                    SEGMENTS, TOUCHPOINTS, QUEUES, TOPICS_CREATE, TOPICS_PARTITIONS),
+            List.of(HOST, PORT, ADVERTISED_HOST, Draining.DELAY, REBALANCE_GRACE, MAX_THREAD_REPLACEMENTS,
+                    THREAD_REPLACEMENT_WINDOW, APPLICATION_ID, STATE_DIR, SLOT_DIR, ROCKSDB_MEMORY_MB,
+                    PROCESSING_GUARANTEE, STREAM_THREADS, TOP_N, SEGMENTS, TOUCHPOINTS, QUEUES, TOPICS_CREATE,
+                    TOPICS_PARTITIONS),
             List.copyOf(TOPICS.values()), Lateness.SETTINGS, SurveySettings.SETTINGS, TicketSettings.SETTINGS,
             FrictionSettings.SETTINGS),
             List.of(new SettingSet.Prefix("kafka.", Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"),
@@ -110,6 +133,14 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
     }
 
     /** The defaults, the bottom layer. */
+    /**
+     * How this instance runs among others and stops: see the settings above.
+     */
+    public record Instance(Optional<String> advertisedHost, Duration drainDelay, Duration rebalanceGrace,
+            int maxThreadReplacements, Duration threadReplacementWindow, Optional<String> slotDir,
+            int rocksDbMemoryMb) {
+    }
+
     public static Map<String, String> defaults() {
         return SETTINGS.defaults();
     }
@@ -127,7 +158,11 @@ public record MetricsStreamsConfig(String host, int port, String applicationId, 
                 STATE_DIR.read(config), PROCESSING_GUARANTEE.read(config), STREAM_THREADS.read(config),
                 SurveySettings.from(config), TicketSettings.from(config), FrictionSettings.from(config),
                 new Labels(TOP_N.read(config), list(SEGMENTS.read(config)), list(TOUCHPOINTS.read(config)),
-                        list(QUEUES.read(config))), TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config),
+                        list(QUEUES.read(config))),
+                new Instance(ADVERTISED_HOST.read(config), Draining.DELAY.read(config), REBALANCE_GRACE.read(config),
+                        MAX_THREAD_REPLACEMENTS.read(config), THREAD_REPLACEMENT_WINDOW.read(config),
+                        SLOT_DIR.read(config), ROCKSDB_MEMORY_MB.read(config)),
+                TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config),
                 Map.copyOf(topics),
                 new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));

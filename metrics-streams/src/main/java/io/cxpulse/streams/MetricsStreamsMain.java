@@ -24,6 +24,7 @@ public final class MetricsStreamsMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         return ServiceLauncher.run("metrics-streams", configFile, MetricsStreamsConfig.defaults(),
-                MetricsStreamsConfig::unknownKeys, MetricsStreamsConfig::from, MetricsStreamsApp::start);
+                MetricsStreamsConfig::unknownKeys, MetricsStreamsConfig::from,
+                config -> MetricsStreamsApp.start(config).exitWhenFailed());
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.cxpulse.common.Draining;
 import io.cxpulse.common.EventAge;
 import io.cxpulse.common.LayeredConfig;
 import io.cxpulse.common.Setting;
@@ -26,8 +27,8 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public record IngestConfig(String host, int port, TokenAuthenticator authenticator, int maxEvents,
         int maxBodyBytes, Duration ackTimeout, Duration maxEventAge, Duration maxClockSkew, int rateLimit,
-        Duration shutdownTimeout, boolean createTopics, int topicPartitions, Map<EventType, String> topics,
-        Map<String, Object> kafka, Map<String, Object> registry) {
+        Duration shutdownTimeout, Duration drainDelay, boolean createTopics, int topicPartitions,
+        Map<EventType, String> topics, Map<String, Object> kafka, Map<String, Object> registry) {
 
     public static final Setting<String> HOST = Setting.text("http.host", "127.0.0.1",
             "The address the HTTP API binds to (0.0.0.0 for every interface).");
@@ -47,7 +48,7 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
     public static final Setting<Integer> RATE_LIMIT = Setting.integer("ingest.rate.limit", 0, 0, Integer.MAX_VALUE,
             "Events per second per source, per instance (429 above); 0 means unlimited.");
     public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.duration("ingest.shutdown.timeout", "PT30S",
-            "How long a stop waits for requests in flight.");
+            "How long a stop waits for requests in flight, after `http.drain.delay`.");
     public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
             "Create the event topics at start when they are missing.");
     public static final Setting<Integer> TOPICS_PARTITIONS = Setting.integer("topics.partitions", 6, 1, 10_000,
@@ -58,7 +59,8 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
     /** Every setting of the ingest service. */
     public static final SettingSet SETTINGS = new SettingSet("ingest-service", SettingSet.concat(
             List.of(HOST, PORT, TOKENS, TOKENS_FILE, MAX_EVENTS, MAX_BODY_BYTES, ACK_TIMEOUT, EventAge.MAX_AGE,
-                    EventAge.MAX_CLOCK_SKEW, RATE_LIMIT, SHUTDOWN_TIMEOUT, TOPICS_CREATE, TOPICS_PARTITIONS),
+                    EventAge.MAX_CLOCK_SKEW, RATE_LIMIT, Draining.DELAY, SHUTDOWN_TIMEOUT, TOPICS_CREATE,
+                    TOPICS_PARTITIONS),
             List.copyOf(TOPICS.values())),
             List.of(new SettingSet.Prefix("kafka.", Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"),
                             "Kafka producer and admin settings, passed through without the prefix "
@@ -107,7 +109,7 @@ public record IngestConfig(String host, int port, TokenAuthenticator authenticat
                 TokenAuthenticator.parse(tokens, tokensFile.isPresent() ? TOKENS_FILE.key() : TOKENS.key()),
                 MAX_EVENTS.read(config), MAX_BODY_BYTES.read(config), ackTimeout, EventAge.MAX_AGE.read(config),
                 EventAge.MAX_CLOCK_SKEW.read(config), RATE_LIMIT.read(config), SHUTDOWN_TIMEOUT.read(config),
-                TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config), topics,
+                Draining.DELAY.read(config), TOPICS_CREATE.read(config), TOPICS_PARTITIONS.read(config), topics,
                 new HashMap<>(config.withPrefix("kafka.", true)),
                 new HashMap<>(config.withPrefix("schema.registry.", false)));
     }

@@ -18,11 +18,14 @@ public final class ChildProcess {
     private final String name;
     private final Process process;
     private final Path log;
+    /** Where this process's output starts in the log: a restarted service appends to its earlier runs' output. */
+    private final long logStart;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Starts {@code java <jvmOptions> -jar <jar> <args>} with extra environment, output to {@code log}. */
@@ -42,13 +45,14 @@ public final class ChildProcess {
             throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // the launcher's own variables: a service would read them as settings it does not know
         builder.environment().remove("CXPULSE_PLATFORM_JAR");
         builder.environment().remove("CXPULSE_INGEST_JAR");
         builder.environment().remove("CXPULSE_STREAMS_JAR");
         builder.environment().putAll(environment);
-        return new ChildProcess(name, builder.start(), log);
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        return new ChildProcess(name, builder.start(), log, logStart);
     }
 
     public String name() {
@@ -82,10 +86,15 @@ public final class ChildProcess {
         }
     }
 
-    /** Whether the log contains {@code text}. */
+    /** Whether this process (not an earlier one with the same log) has written {@code text} to the log. */
     public boolean logContains(String text) {
         try {
-            return Files.exists(log) && Files.readString(log).contains(text);
+            if (!Files.exists(log)) {
+                return false;
+            }
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {
             return false;
         }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cxpulse.avro.Channel;
@@ -201,8 +200,20 @@ public final class SurveyQueries {
         if (ctx.queryParam("forwarded") == null) {
             for (StreamsMetadata instance : streams.streamsMetadataForStore(SurveyTopology.ALERT_STORE)) {
                 if (!instance.hostInfo().equals(self)) {
-                    JsonNode remote = JSON.readTree(get(instance.hostInfo(), "/v1/alerts?forwarded=true").body());
-                    remote.path("alerts").forEach(alert -> open.add(JSON.convertValue(alert, Map.class)));
+                    HttpResponse<String> response;
+                    try {
+                        response = get(instance.hostInfo(), "/v1/alerts?forwarded=true");
+                    } catch (IOException e) {
+                        throw new InvalidStateStoreException("instance " + instance.hostInfo() + " did not answer: "
+                                + e.getMessage());
+                    }
+                    if (response.statusCode() != 200) {
+                        // not silently partial: the caller asks again
+                        throw new InvalidStateStoreException("instance " + instance.hostInfo() + " answered "
+                                + response.statusCode());
+                    }
+                    JSON.readTree(response.body()).path("alerts")
+                            .forEach(alert -> open.add(JSON.convertValue(alert, Map.class)));
                 }
             }
         }
@@ -247,6 +258,8 @@ public final class SurveyQueries {
             throw new InvalidStateStoreException("the instance that holds the key (" + owner + ") did not answer: "
                     + e.getMessage());
         }
+        // the owner's answer as it is, a 503's Retry-After included
+        response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
         ctx.status(response.statusCode()).contentType(response.headers().firstValue("Content-Type")
                 .orElse("application/json")).result(response.body());
     }

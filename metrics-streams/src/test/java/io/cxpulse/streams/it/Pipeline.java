@@ -50,6 +50,7 @@ final class Pipeline implements AutoCloseable {
         this.stateRoot = Files.createTempDirectory("metrics-streams-it");
         Map<String, String> settings = new HashMap<>(IngestConfig.defaults());
         settings.put("http.port", "0");
+        settings.put("http.drain.delay", "PT0S");
         settings.put("ingest.tokens", "it:" + TOKEN);
         settings.put("kafka.bootstrap.servers", platform.bootstrapServers());
         settings.put("schema.registry.url", platform.schemaRegistryUrl());
@@ -65,6 +66,7 @@ final class Pipeline implements AutoCloseable {
     MetricsStreamsApp startStreams(String name) {
         Map<String, String> settings = new HashMap<>(MetricsStreamsConfig.defaults());
         settings.put("http.port", "0");
+        settings.put("http.drain.delay", "PT0S");
         settings.put("application.id", "it-metrics-" + suffix);
         settings.put("state.dir", stateRoot.resolve(name).toString());
         settings.put("survey.emit.interval", "PT0.2S");

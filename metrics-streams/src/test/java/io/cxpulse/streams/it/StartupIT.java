@@ -60,6 +60,7 @@ class StartupIT {
             int port = Ports.free();
             Map<String, String> settings = new HashMap<>(MetricsStreamsConfig.defaults());
             settings.put("http.port", Integer.toString(port));
+            settings.put("http.drain.delay", "PT0S");
             settings.put("application.id", "startup-it");
             settings.put("state.dir", state.toString());
             settings.put("kafka.bootstrap.servers", "127.0.0.1:" + silent.getLocalPort());
