@@ -308,15 +308,22 @@ final class FaultSuite implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (Instance instance : instances) {
-            instance.process().stop(Duration.ofSeconds(60));
-        }
-        if (ingest != null) {
-            ingest.stop(Duration.ofSeconds(60));
-        }
-        if (cluster != null) {
-            cluster.close();
+    public void close() {
+        try {
+            for (Instance instance : instances) {
+                instance.process().stop(Duration.ofSeconds(60));
+            }
+            if (ingest != null) {
+                ingest.stop(Duration.ofSeconds(60));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            instances.forEach(instance -> ProcessHandle.of(instance.process().pid())
+                    .ifPresent(ProcessHandle::destroyForcibly));
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
         }
     }
 

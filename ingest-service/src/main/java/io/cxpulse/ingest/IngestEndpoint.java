@@ -134,8 +134,18 @@ final class IngestEndpoint {
         }
     }
 
-    /** Sends every record and waits for Kafka; a 503 with Retry-After unless it acknowledged every one in time. */
+    /**
+     * Sends every record and waits for Kafka; a 503 with Retry-After unless it acknowledged every one in time, and
+     * without sending anything when the events could not be written for want of their schema's id.
+     */
     private void publish(EventType type, List<Outgoing> outgoing) {
+        if (outgoing.stream().anyMatch(record -> record.value() == null)) {
+            // the schema's id is not known yet (not registered: the registry has not answered since the start)
+            metrics.events(type, "unavailable", outgoing.size());
+            throw new ProblemException(Problems.registryUnavailable("The schema of " + type.path() + " is not "
+                    + "registered yet and the schema registry does not answer: none of this request's events was "
+                    + "sent. Retry the request."), Map.of("Retry-After", "5"));
+        }
         int unacknowledged = publisher.sendAll(outgoing, config.ackTimeout());
         if (unacknowledged == 0) {
             metrics.events(type, "accepted", outgoing.size());

@@ -51,6 +51,13 @@ public final class IngestServiceExtension implements ParameterResolver {
 
     /** Starts a service on {@code platform} with these settings over the test defaults; waits until ready. */
     public static Running start(LocalPlatform platform, Map<String, String> overrides) {
+        Running running = startWithoutWaiting(platform, overrides);
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(running.service()::schemasRegistered);
+        return running;
+    }
+
+    /** Starts a service as {@link #start} does, without waiting for its schemas to be registered. */
+    public static Running startWithoutWaiting(LocalPlatform platform, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(IngestConfig.defaults());
         settings.put("http.port", "0");
         settings.put("http.drain.delay", "PT0S");
@@ -61,7 +68,6 @@ public final class IngestServiceExtension implements ParameterResolver {
         settings.putAll(overrides);
         IngestService service = IngestService.start(IngestConfig.from(LayeredConfig.of(settings)),
                 Clock.systemUTC());
-        Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(service::schemasRegistered);
         return new Running(service, platform);
     }
 }

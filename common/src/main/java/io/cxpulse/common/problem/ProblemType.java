@@ -19,6 +19,7 @@ public enum ProblemType {
     RATE_LIMITED(429, "Too many events"),
     INTERNAL_ERROR(500, "Internal error"),
     KAFKA_UNAVAILABLE(503, "Events not stored"),
+    REGISTRY_UNAVAILABLE(503, "Events not stored: schemas unknown"),
     NOT_READY(503, "State not queryable yet");
 
     private final int status;

@@ -40,6 +40,10 @@ public final class Problems {
         return Problem.of(ProblemType.KAFKA_UNAVAILABLE, detail);
     }
 
+    public static Problem registryUnavailable(String detail) {
+        return Problem.of(ProblemType.REGISTRY_UNAVAILABLE, detail);
+    }
+
     public static Problem internal() {
         return Problem.of(ProblemType.INTERNAL_ERROR,
                 "The service failed to handle the request; nothing from it was stored");

@@ -217,24 +217,38 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Stops the registry, then every broker at once (SIGTERM; SIGKILL after a grace period). */
     @Override
-    public void close() throws InterruptedException {
-        if (registry != null) {
-            registry.stop(STOP_GRACE);
-        }
-        for (ChildProcess broker : brokers) {
-            if (broker != null && broker.isAlive()) {
-                try {
-                    broker.resume();
-                } catch (IOException e) {
-                    // it is running: nothing to resume
+    public void close() {
+        try {
+            if (registry != null) {
+                registry.stop(STOP_GRACE);
+            }
+            for (ChildProcess broker : brokers) {
+                if (broker != null && broker.isAlive()) {
+                    resumeQuietly(broker);
+                    ProcessHandle.of(broker.pid()).ifPresent(ProcessHandle::destroy);
                 }
-                ProcessHandle.of(broker.pid()).ifPresent(ProcessHandle::destroy);
+            }
+            for (ChildProcess broker : brokers) {
+                if (broker != null) {
+                    broker.stop(STOP_GRACE);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            for (ChildProcess broker : brokers) {
+                if (broker != null) {
+                    ProcessHandle.of(broker.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                }
             }
         }
-        for (ChildProcess broker : brokers) {
-            if (broker != null) {
-                broker.stop(STOP_GRACE);
-            }
+    }
+
+    /** SIGCONT, in case the broker is paused: a stopped process would not act on SIGTERM. */
+    private static void resumeQuietly(ChildProcess broker) throws InterruptedException {
+        try {
+            broker.resume();
+        } catch (IOException e) {
+            // it has just ended: nothing to resume
         }
     }
 
