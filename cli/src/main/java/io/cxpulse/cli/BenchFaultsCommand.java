@@ -27,7 +27,8 @@ final class BenchFaultsCommand implements Callable<Integer> {
             + "none, broker-kill, streams-kill, scale-out-and-in, registry-stop, state-loss, cluster-unreachable).")
     List<String> faults;
 
-    @Option(names = "--bounded", description = "The short form CI runs: brief phases at a lower rate.")
+    @Option(names = "--bounded", description = "The short form CI runs: brief phases at a lower rate, a 1 s drain "
+            + "before a stop and a 15 s session timeout.")
     boolean bounded;
 
     @Option(names = "--rate", description = "Events per second (default: 400, bounded 150).")
@@ -46,8 +47,8 @@ final class BenchFaultsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FaultSuite.Timing timing = bounded ? FaultSuite.Timing.bounded() : FaultSuite.Timing.full();
-        timing = new FaultSuite.Timing(timing.before(), timing.after(), timing.down(),
-                outage == null ? timing.outage() : outage, rate == null ? timing.rate() : rate, timing.batch());
+        timing = timing.withRate(rate == null ? timing.rate() : rate)
+                .withOutage(outage == null ? timing.outage() : outage);
         List<String> chosen = faults == null ? FaultSuite.FAULTS : faults;
         for (String fault : chosen) {
             if (!FaultSuite.FAULTS.contains(fault)) {

@@ -46,18 +46,32 @@ final class FaultSuite implements AutoCloseable {
      * @param outage      how long every broker is unreachable
      * @param rate        events per second sent
      * @param batch       events per request
+     * @param services    settings of the services over their defaults, as environment variables
      */
-    record Timing(Duration before, Duration after, Duration down, Duration outage, double rate, int batch) {
-        /** What CI runs: every fault, briefly. */
+    record Timing(Duration before, Duration after, Duration down, Duration outage, double rate, int batch,
+            Map<String, String> services) {
+        /**
+         * What CI runs: every fault, briefly, with shorter waits where the services only wait (the drain before a
+         * stop, the session a stopped static member keeps).
+         */
         static Timing bounded() {
             return new Timing(Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(10),
-                    Duration.ofSeconds(20), 150, 20);
+                    Duration.ofSeconds(20), 150, 20, Map.of("CXPULSE_HTTP_DRAIN_DELAY", "PT1S",
+                            "CXPULSE_KAFKA_SESSION_TIMEOUT_MS", "15000"));
         }
 
-        /** What {@code bench faults} runs by default. */
+        /** What {@code bench faults} runs by default: the services' own defaults. */
         static Timing full() {
             return new Timing(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(30),
-                    Duration.ofSeconds(60), 400, 50);
+                    Duration.ofSeconds(60), 400, 50, Map.of());
+        }
+
+        Timing withRate(double eventsPerSecond) {
+            return new Timing(before, after, down, outage, eventsPerSecond, batch, services);
+        }
+
+        Timing withOutage(Duration unreachable) {
+            return new Timing(before, after, down, unreachable, rate, batch, services);
         }
     }
 
@@ -106,13 +120,17 @@ final class FaultSuite implements AutoCloseable {
         services = new ServiceProcesses(jars, cluster.bootstrapServers(), cluster.schemaRegistryUrl(),
                 dir.resolve("logs"));
         int ingestPort = Ports.free();
-        ingest = services.ingest("ingest-service", ingestPort, Map.of("CXPULSE_INGEST_TOKENS", "audit:" + TOKEN));
+        Map<String, String> ingestSettings = new java.util.HashMap<>(timing.services());
+        ingestSettings.put("CXPULSE_INGEST_TOKENS", "audit:" + TOKEN);
+        // the session timeout is a consumer's setting: ingest has none
+        ingestSettings.remove("CXPULSE_KAFKA_SESSION_TIMEOUT_MS");
+        ingest = services.ingest("ingest-service", ingestPort, ingestSettings);
         String ingestUrl = "http://127.0.0.1:" + ingestPort;
-        ingest.awaitReady(() -> Http.ok(ingestUrl + "/health/ready"), START_TIMEOUT);
         emitter = new AuditEmitter(ingestUrl, TOKEN, ledger, timing.batch(), timing.rate());
         check = new AuditCheck(ledger, cluster.bootstrapServers(), cluster.schemaRegistryUrl());
         addInstance();
         addInstance();
+        ingest.awaitReady(() -> Http.ok(ingestUrl + "/health/ready"), START_TIMEOUT);
         for (Instance instance : instances) {
             instance.process().awaitReady(() -> Http.ok(instance.url() + "/health/ready"), START_TIMEOUT);
         }
@@ -297,10 +315,12 @@ final class FaultSuite implements AutoCloseable {
     private Map<String, String> streamsSettings(String name) {
         List<String> touchpoints = new ArrayList<>();
         FAULTS.forEach(fault -> touchpoints.addAll(AuditLedger.touchpoints(fault)));
-        return Map.of("CXPULSE_KAFKA_GROUP_INSTANCE_ID", "audit-" + name,
+        Map<String, String> settings = new java.util.HashMap<>(timing.services());
+        settings.putAll(Map.of("CXPULSE_KAFKA_GROUP_INSTANCE_ID", "audit-" + name,
                 "CXPULSE_METRICS_SEGMENTS", String.join(",", FAULTS.stream().map(AuditLedger::segment).toList()),
                 "CXPULSE_METRICS_QUEUES", String.join(",", FAULTS.stream().map(AuditLedger::queue).toList()),
-                "CXPULSE_METRICS_TOUCHPOINTS", String.join(",", touchpoints));
+                "CXPULSE_METRICS_TOUCHPOINTS", String.join(",", touchpoints)));
+        return settings;
     }
 
     private List<String> urls() {
@@ -310,11 +330,14 @@ final class FaultSuite implements AutoCloseable {
     @Override
     public void close() {
         try {
-            for (Instance instance : instances) {
-                instance.process().stop(Duration.ofSeconds(60));
-            }
+            // every service at once: each drains and closes on its own
+            List<ChildProcess> running = new ArrayList<>(instances.stream().map(Instance::process).toList());
             if (ingest != null) {
-                ingest.stop(Duration.ofSeconds(60));
+                running.add(ingest);
+            }
+            running.forEach(process -> ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy));
+            for (ChildProcess process : running) {
+                process.stop(Duration.ofSeconds(60));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

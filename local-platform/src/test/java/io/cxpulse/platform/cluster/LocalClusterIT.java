@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +30,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three brokers in three processes: replicated as in production, and a killed broker loses nothing acknowledged. */
+/**
+ * Three brokers in three processes, replicated as in production, and the same cluster again when started on its
+ * data. (A broker killed under load is one of {@code bench faults}' faults, audited in the cli module's FaultsIT.)
+ */
 class LocalClusterIT {
 
     @Test
-    void shouldReplicateEveryTopicAndKeepAcknowledgedRecordsThroughAKilledBroker(@TempDir Path dir)
-            throws Exception {
+    void shouldReplicateEveryTopicAndComeBackAsTheSameCluster(@TempDir Path dir) throws Exception {
         LocalCluster.Settings settings = LocalCluster.Settings.loopback(3, dir);
         try (LocalCluster cluster = LocalCluster.start(settings)) {
             assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
@@ -47,18 +48,7 @@ class LocalClusterIT {
                     assertReplicated(admin, topic);
                 }
             }
-            send(cluster.bootstrapServers(), 0, 100);
-
-            long pid = cluster.broker(2).pid();
-            cluster.kill(2);
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("broker 2 is gone").isNotEqualTo(
-                    java.util.Optional.of(true));
-            // two in-sync replicas remain: acks=all still succeeds
-            send(cluster.bootstrapServers(), 100, 200);
-            cluster.restart(2);
-            assertThat(cluster.awaitInSync(Duration.ofSeconds(60))).as("broker 2 caught up").isTrue();
-            assertThat(TopicReader.values(cluster.bootstrapServers(), "kept", new StringDeserializer(), 200))
-                    .hasSize(200).doesNotHaveDuplicates();
+            send(cluster.bootstrapServers(), 0, 200);
         }
 
         try (LocalCluster again = LocalCluster.start(settings)) {
