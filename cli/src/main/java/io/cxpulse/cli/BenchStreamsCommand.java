@@ -42,6 +42,7 @@ import io.cxpulse.streams.MetricsTopology;
 import io.cxpulse.streams.metrics.FrictionMetrics;
 import io.cxpulse.streams.metrics.SurveyMetrics;
 import io.cxpulse.streams.metrics.TicketMetrics;
+import io.cxpulse.streams.state.BoundedRocksDbMemory;
 import io.cxpulse.streams.survey.SurveyObserver;
 import io.cxpulse.streams.survey.SurveyTopology;
 import io.cxpulse.streams.topic.Topics;
@@ -492,6 +493,10 @@ final class BenchStreamsCommand implements Callable<Integer> {
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval);
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        if (topology) {
+            // RocksDB bounded as metrics-streams bounds it
+            properties.putAll(BoundedRocksDbMemory.streamsConfig(config().instance().rocksDbMemoryMb()));
+        }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()));
                 KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {
             java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);

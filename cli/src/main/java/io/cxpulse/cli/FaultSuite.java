@@ -14,6 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cxpulse.platform.Directories;
 import io.cxpulse.platform.Ports;
@@ -351,12 +354,13 @@ final class FaultSuite implements AutoCloseable {
     }
 
     /**
-     * Asks every live instance, over and over, for the figures of a phase already audited: each answer must be
-     * those figures or a 503 with Retry-After, never other figures.
+     * Asks every live instance, over and over, for the figures of a phase already audited, by each kind of query
+     * (one key's NPS, forwarded to its owner; response times and friction, gathered from every instance): each
+     * answer must be those figures or a 503 with Retry-After, never other figures.
      */
     private final class Prober implements Runnable {
-        private final String segment;
-        private final String expected;
+        private final String phase;
+        private final Map<String, Predicate<JsonNode>> queries = new java.util.LinkedHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong probes = new AtomicLong();
         final AtomicLong notReady = new AtomicLong();
@@ -365,10 +369,31 @@ final class FaultSuite implements AutoCloseable {
         volatile String firstWrong;
 
         Prober(String frozenPhase) {
-            this.segment = frozenPhase == null ? null : AuditLedger.segment(frozenPhase);
-            AuditLedger.Nps nps = frozenPhase == null ? null : ledger.nps(frozenPhase);
-            this.expected = nps == null ? null : "\"n\":" + nps.n() + ",\"promoters\":" + nps.promoters()
-                    + ",\"passives\":" + nps.passives() + ",\"detractors\":" + nps.detractors() + ",";
+            this.phase = frozenPhase;
+            if (frozenPhase == null) {
+                return;
+            }
+            AuditLedger.Nps nps = ledger.nps(frozenPhase);
+            queries.put("/v1/nps?window=24h&segment=" + AuditLedger.segment(frozenPhase), answer ->
+                    answer.path("n").asLong() == nps.n() && answer.path("promoters").asLong() == nps.promoters()
+                            && answer.path("passives").asLong() == nps.passives()
+                            && answer.path("detractors").asLong() == nps.detractors());
+            long tickets = ledger.tickets(frozenPhase).n();
+            queries.put("/v1/response-times?window=24h&queue=" + AuditLedger.queue(frozenPhase), answer ->
+                    answer.path("n").asLong() == tickets);
+            Map<String, AuditLedger.Touchpoint> touchpoints = ledger.touchpointFigures(frozenPhase);
+            queries.put("/v1/friction/top?window=24h&limit=100", answer -> {
+                Map<String, Long> events = new java.util.TreeMap<>();
+                for (JsonNode item : answer.path("items")) {
+                    String key = item.path("touchpoint").asText() + "|" + item.path("channel").asText();
+                    if (touchpoints.containsKey(key)) {
+                        events.put(key, item.path("events").asLong());
+                    }
+                }
+                Map<String, Long> expected = new java.util.TreeMap<>();
+                touchpoints.forEach((key, figures) -> expected.put(key, (long) figures.events()));
+                return events.equals(expected);
+            });
         }
 
         void stop() {
@@ -377,12 +402,12 @@ final class FaultSuite implements AutoCloseable {
 
         @Override
         public void run() {
-            if (segment == null) {
+            if (phase == null) {
                 return;
             }
             while (running.get()) {
                 for (Instance instance : instances) {
-                    probe(instance);
+                    queries.forEach((query, correct) -> probe(instance, query, correct));
                 }
                 try {
                     Thread.sleep(200);
@@ -392,12 +417,11 @@ final class FaultSuite implements AutoCloseable {
             }
         }
 
-        private void probe(Instance instance) {
+        private void probe(Instance instance, String query, Predicate<JsonNode> correct) {
             HttpResponse<String> response;
             try {
-                response = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(instance.url()
-                        + "/v1/nps?window=24h&segment=" + segment)).timeout(Duration.ofSeconds(10)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                response = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(instance.url() + query))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 // not listening (killed or stopping): a load balancer's health check takes it out
                 lastBad.set(System.nanoTime());
@@ -407,7 +431,7 @@ final class FaultSuite implements AutoCloseable {
                 return;
             }
             probes.incrementAndGet();
-            if (response.statusCode() == 200 && response.body().contains(expected)) {
+            if (response.statusCode() == 200 && correct.test(json(response.body()))) {
                 return;
             }
             lastBad.set(System.nanoTime());
@@ -417,8 +441,16 @@ final class FaultSuite implements AutoCloseable {
             }
             wrong.incrementAndGet();
             if (firstWrong == null) {
-                firstWrong = instance.name() + " answered " + response.statusCode() + " " + response.body()
-                        + " (expected " + expected + ")";
+                firstWrong = instance.name() + " answered " + query + " with " + response.statusCode() + " "
+                        + response.body() + " (phase " + phase + ")";
+            }
+        }
+
+        private static JsonNode json(String body) {
+            try {
+                return TrafficModel.JSON.readTree(body);
+            } catch (IOException e) {
+                return TrafficModel.JSON.createObjectNode();
             }
         }
     }

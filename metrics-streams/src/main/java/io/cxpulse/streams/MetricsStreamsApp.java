@@ -280,10 +280,8 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        int rocksDbMemoryMb = config.instance().rocksDbMemoryMb();
-        if (rocksDbMemoryMb > 0 && !properties.containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
-            properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
-            properties.put(BoundedRocksDbMemory.MEMORY_BYTES, rocksDbMemoryMb * 1024L * 1024L);
+        if (!properties.containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
+            properties.putAll(BoundedRocksDbMemory.streamsConfig(config.instance().rocksDbMemoryMb()));
         }
         return properties;
     }

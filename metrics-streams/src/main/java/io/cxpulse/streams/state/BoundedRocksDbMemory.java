@@ -2,6 +2,7 @@ package io.cxpulse.streams.state;
 
 import java.util.Map;
 
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
@@ -28,6 +29,18 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     private static Cache cache;
     private static WriteBufferManager writeBuffers;
+
+    /**
+     * The Streams settings that bound RocksDB to {@code megabytes} MiB in all: this class as the config setter and
+     * the limit; none for 0 (RocksDB's defaults).
+     */
+    public static Map<String, Object> streamsConfig(int megabytes) {
+        if (megabytes <= 0) {
+            return Map.of();
+        }
+        return Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class,
+                MEMORY_BYTES, megabytes * 1024L * 1024L);
+    }
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
