@@ -29,7 +29,6 @@ import io.javalin.http.Context;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -64,12 +63,14 @@ public final class FrictionQueries {
     private final FrictionSettings settings;
     private final FrictionBucketSerde serde = new FrictionBucketSerde();
     private final Peers peers = new Peers();
+    private final StorePartitions partitions;
 
     public FrictionQueries(KafkaStreams streams, HostInfo self, LongSupplier streamTime, FrictionSettings settings) {
         this.streams = streams;
         this.self = self;
         this.history = new History(settings.buckets(), FrictionSettings.BUCKETS, streamTime);
         this.settings = settings;
+        this.partitions = new StorePartitions(streams);
     }
 
     public void routes(Javalin app) {
@@ -91,22 +92,28 @@ public final class FrictionQueries {
         int limit = limit(ctx);
         long end = window.end(history.time(SurveyQueries.at(ctx)));
         history.check(window, end - window.length().toMillis(), "at");
-        Map<String, FrictionBucket> sums = local(window, end);
+        String store = FrictionTopology.bucketStore(window.bucket());
+        StorePartitions.Reads<Map<String, FrictionBucket>> reads = partitions.readLocal(store,
+                QueryableStoreTypes.<String, FrictionBucket>windowStore(), buckets -> sums(buckets, window, end));
+        Map<String, FrictionBucket> sums = new HashMap<>();
+        reads.byPartition().values().forEach(part -> merge(sums, part));
         if (ctx.queryParam("forwarded") != null) {
             Map<String, String> partial = new LinkedHashMap<>();
             sums.forEach((key, sum) -> partial.put(key, Base64.getEncoder().encodeToString(
                     serde.serializer().serialize("", sum))));
-            Answers.json(ctx, 200, Map.of("partial", partial));
+            Answers.json(ctx, 200, Map.of("partial", partial, "partitions", reads.partitions()));
             return;
         }
-        for (StreamsMetadata instance : streams.streamsMetadataForStore(
-                FrictionTopology.bucketStore(window.bucket()))) {
+        List<Set<Integer>> read = new ArrayList<>(List.of(reads.partitions()));
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
             if (!instance.hostInfo().equals(self)) {
-                JsonNode partial = peers.partial(instance.hostInfo(), "/v1/friction/top?forwarded=true&window="
+                JsonNode answer = peers.answer(instance.hostInfo(), "/v1/friction/top?forwarded=true&window="
                         + window.label() + "&at=" + Instant.ofEpochMilli(end - 1));
+                JsonNode partial = answer.path("partial");
                 if (!partial.isObject()) {
                     throw new InvalidStateStoreException("instance " + instance.hostInfo() + " answered no sums");
                 }
+                read.add(StorePartitions.partitions(answer));
                 for (Iterator<Map.Entry<String, JsonNode>> it = partial.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> entry = it.next();
                     sums.computeIfAbsent(entry.getKey(), k -> FrictionBucket.empty()).addAll(serde.deserializer()
@@ -114,6 +121,7 @@ public final class FrictionQueries {
                 }
             }
         }
+        partitions.requireComplete(store, read);
         List<Map.Entry<String, FrictionBucket>> ranked = new ArrayList<>(sums.entrySet());
         ranked.removeIf(entry -> entry.getValue().events() == 0 && by.equals("frictionRate"));
         if (by.equals("frictionRate")) {
@@ -142,11 +150,9 @@ public final class FrictionQueries {
         return sum.liftSignificant(settings.liftMinResponses(), settings.liftZ());
     }
 
-    /** Each touchpoint's sum over this instance's buckets in the window ending at {@code end}. */
-    private Map<String, FrictionBucket> local(RollingWindow window, long end) {
-        ReadOnlyWindowStore<String, FrictionBucket> store = streams.store(StoreQueryParameters.fromNameAndType(
-                FrictionTopology.bucketStore(window.bucket()),
-                QueryableStoreTypes.<String, FrictionBucket>windowStore()));
+    /** Each touchpoint's sum over the buckets of one partition in the window ending at {@code end}. */
+    private static Map<String, FrictionBucket> sums(ReadOnlyWindowStore<String, FrictionBucket> store,
+            RollingWindow window, long end) {
         Map<String, FrictionBucket> sums = new HashMap<>();
         try (KeyValueIterator<Windowed<String>, FrictionBucket> all = store.fetchAll(
                 Instant.ofEpochMilli(end - window.length().toMillis()),
@@ -159,6 +165,10 @@ public final class FrictionQueries {
             }
         }
         return sums;
+    }
+
+    private static void merge(Map<String, FrictionBucket> into, Map<String, FrictionBucket> part) {
+        part.forEach((key, sum) -> into.computeIfAbsent(key, k -> FrictionBucket.empty()).addAll(sum));
     }
 
     private Map<String, Object> item(Touchpoint touchpoint, FrictionBucket sum) {

@@ -15,15 +15,15 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Asks another instance of the application for its part of a query: a GET that must answer 200 with a JSON
- * {@code partial}. An instance that does not answer, or answers otherwise, makes the query unanswerable for now
- * (a 503 to the caller), not silently partial.
+ * {@code partial} and the {@code partitions} it read. An instance that does not answer, or answers otherwise,
+ * makes the query unanswerable for now (a 503 to the caller), not silently partial.
  */
 final class Peers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** The {@code partial} that {@code host} answers to {@code pathAndQuery}. */
-    JsonNode partial(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
+    /** What {@code host} answers to {@code pathAndQuery}: a body with its {@code partial} (and its partitions). */
+    JsonNode answer(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
@@ -32,10 +32,10 @@ final class Peers {
         } catch (IOException e) {
             throw new InvalidStateStoreException("instance " + host + " did not answer: " + e.getMessage());
         }
-        JsonNode partial = response.statusCode() == 200 ? JSON.readTree(response.body()).path("partial") : null;
-        if (partial == null || partial.isMissingNode()) {
+        JsonNode answer = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        if (answer == null || answer.path("partial").isMissingNode()) {
             throw new InvalidStateStoreException("instance " + host + " answered " + response.statusCode());
         }
-        return partial;
+        return answer;
     }
 }

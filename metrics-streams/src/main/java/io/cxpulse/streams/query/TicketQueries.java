@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -31,7 +32,6 @@ import io.javalin.http.Context;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -68,6 +68,7 @@ public final class TicketQueries {
     private final History history;
     private final TicketBucketSerde serde = new TicketBucketSerde();
     private final Peers peers = new Peers();
+    private final StorePartitions partitions;
 
     /**
      * @param streams    the running application
@@ -80,6 +81,7 @@ public final class TicketQueries {
         this.streams = streams;
         this.self = self;
         this.history = new History(buckets, TicketSettings.BUCKETS, streamTime);
+        this.partitions = new StorePartitions(streams);
     }
 
     public void routes(Javalin app) {
@@ -106,18 +108,26 @@ public final class TicketQueries {
     private void responseTimes(Context ctx) throws IOException, InterruptedException {
         Slice slice = slice(ctx);
         boolean forwarded = ctx.queryParam("forwarded") != null;
-        TicketBucket sum = local(slice);
+        String store = TicketTopology.bucketStore(slice.window().bucket());
+        StorePartitions.Reads<TicketBucket> reads = partitions.readLocal(store,
+                QueryableStoreTypes.<String, TicketBucket>windowStore(), buckets -> sum(buckets, slice));
+        TicketBucket sum = TicketBucket.empty();
+        reads.byPartition().values().forEach(sum::addAll);
         if (forwarded) {
             Answers.json(ctx, 200, Map.of("partial", Base64.getEncoder().encodeToString(
-                    serde.serializer().serialize("", sum))));
+                    serde.serializer().serialize("", sum)), "partitions", reads.partitions()));
             return;
         }
-        for (StreamsMetadata instance : streams.streamsMetadataForStore(
-                TicketTopology.bucketStore(slice.window().bucket()))) {
+        List<Set<Integer>> read = new ArrayList<>(List.of(reads.partitions()));
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
             if (!instance.hostInfo().equals(self)) {
-                sum.addAll(remote(instance.hostInfo(), slice));
+                JsonNode answer = remote(instance.hostInfo(), slice);
+                read.add(StorePartitions.partitions(answer));
+                sum.addAll(serde.deserializer().deserialize("", Base64.getDecoder().decode(
+                        answer.path("partial").asText())));
             }
         }
+        partitions.requireComplete(store, read);
         Answers.json(ctx, 200, figures(slice, sum));
     }
 
@@ -149,11 +159,9 @@ public final class TicketQueries {
                 priority == null ? null : TicketPriority.valueOf(priority), queue, window.end(time));
     }
 
-    /** The sum of the matching cells' buckets in this instance's stores. */
-    TicketBucket local(Slice slice) {
+    /** The sum of the matching cells' buckets in one partition's store. */
+    private static TicketBucket sum(ReadOnlyWindowStore<String, TicketBucket> store, Slice slice) {
         RollingWindow window = slice.window();
-        ReadOnlyWindowStore<String, TicketBucket> store = streams.store(StoreQueryParameters.fromNameAndType(
-                TicketTopology.bucketStore(window.bucket()), QueryableStoreTypes.<String, TicketBucket>windowStore()));
         TicketBucket sum = TicketBucket.empty();
         long bucketSize = window.bucket().size().toMillis();
         try (KeyValueIterator<Windowed<String>, TicketBucket> all = store.fetchAll(
@@ -170,16 +178,17 @@ public final class TicketQueries {
         return sum;
     }
 
-    private TicketBucket remote(HostInfo host, Slice slice) throws IOException, InterruptedException {
+    /** Another instance's answer: its partial sum and the partitions it read. */
+    private JsonNode remote(HostInfo host, Slice slice) throws IOException, InterruptedException {
         StringBuilder query = new StringBuilder("/v1/response-times?forwarded=true&window=")
                 .append(slice.window().label()).append("&at=").append(Instant.ofEpochMilli(slice.end() - 1));
         slice.dimension().forEach((name, value) -> query.append('&').append(name).append('=')
                 .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8)));
-        JsonNode partial = peers.partial(host, query.toString());
-        if (!partial.isTextual()) {
+        JsonNode answer = peers.answer(host, query.toString());
+        if (!answer.path("partial").isTextual()) {
             throw new InvalidStateStoreException("instance " + host + " answered no partial sum");
         }
-        return serde.deserializer().deserialize("", Base64.getDecoder().decode(partial.asText()));
+        return answer;
     }
 
     /** The figures of {@code sum}, under the names of the query API. */
