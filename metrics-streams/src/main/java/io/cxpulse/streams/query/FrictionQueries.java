@@ -29,8 +29,6 @@ import io.javalin.http.Context;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -57,20 +55,14 @@ public final class FrictionQueries {
     private static final Set<String> PARAMETERS = Set.of("window", "limit", "by", "at", "forwarded");
     private static final int MAX_LIMIT = 100;
 
-    private final KafkaStreams streams;
-    private final HostInfo self;
-    private final History history;
     private final FrictionSettings settings;
     private final FrictionBucketSerde serde = new FrictionBucketSerde();
-    private final Peers peers = new Peers();
-    private final StorePartitions partitions;
+    private final Gather<Map<String, FrictionBucket>> gather;
 
     public FrictionQueries(KafkaStreams streams, HostInfo self, LongSupplier streamTime, FrictionSettings settings) {
-        this.streams = streams;
-        this.self = self;
-        this.history = new History(settings.buckets(), FrictionSettings.BUCKETS, streamTime);
         this.settings = settings;
-        this.partitions = new StorePartitions(streams);
+        this.gather = new Gather<>(streams, self, new History(settings.buckets(), FrictionSettings.BUCKETS,
+                streamTime));
     }
 
     public void routes(Javalin app) {
@@ -90,38 +82,15 @@ public final class FrictionQueries {
             throw new BadParameter("by", "by must be frictionRate or detractorLift, not '" + by + "'");
         }
         int limit = limit(ctx);
-        long end = window.end(history.time(SurveyQueries.at(ctx)));
-        history.check(window, end - window.length().toMillis(), "at");
-        String store = FrictionTopology.bucketStore(window.bucket());
-        StorePartitions.Reads<Map<String, FrictionBucket>> reads = partitions.readLocal(store,
-                QueryableStoreTypes.<String, FrictionBucket>windowStore(), buckets -> sums(buckets, window, end));
-        Map<String, FrictionBucket> sums = new HashMap<>();
-        reads.byPartition().values().forEach(part -> merge(sums, part));
+        Long at = SurveyQueries.at(ctx);
+        Gather.Parts<Map<String, FrictionBucket>> parts = parts(window);
         if (ctx.queryParam("forwarded") != null) {
-            Map<String, String> partial = new LinkedHashMap<>();
-            sums.forEach((key, sum) -> partial.put(key, Base64.getEncoder().encodeToString(
-                    serde.serializer().serialize("", sum))));
-            Answers.json(ctx, 200, Map.of("partial", partial, "partitions", reads.partitions()));
+            gather.answerForwarded(ctx, window, at, parts);
             return;
         }
-        List<Set<Integer>> read = new ArrayList<>(List.of(reads.partitions()));
-        for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
-            if (!instance.hostInfo().equals(self)) {
-                JsonNode answer = peers.answer(instance.hostInfo(), "/v1/friction/top?forwarded=true&window="
-                        + window.label() + "&at=" + Instant.ofEpochMilli(end - 1));
-                JsonNode partial = answer.path("partial");
-                if (!partial.isObject()) {
-                    throw new InvalidStateStoreException("instance " + instance.hostInfo() + " answered no sums");
-                }
-                read.add(StorePartitions.partitions(answer));
-                for (Iterator<Map.Entry<String, JsonNode>> it = partial.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> entry = it.next();
-                    sums.computeIfAbsent(entry.getKey(), k -> FrictionBucket.empty()).addAll(serde.deserializer()
-                            .deserialize("", Base64.getDecoder().decode(entry.getValue().asText())));
-                }
-            }
-        }
-        partitions.requireComplete(store, read);
+        Gather.Answer<Map<String, FrictionBucket>> answer = gather.answer(window, at, parts);
+        long end = answer.end();
+        Map<String, FrictionBucket> sums = answer.sum();
         List<Map.Entry<String, FrictionBucket>> ranked = new ArrayList<>(sums.entrySet());
         ranked.removeIf(entry -> entry.getValue().events() == 0 && by.equals("frictionRate"));
         if (by.equals("frictionRate")) {
@@ -146,6 +115,61 @@ public final class FrictionQueries {
         Answers.json(ctx, 200, body);
     }
 
+    /** Each touchpoint's sum over {@code window}, as every instance reads and sends it. */
+    private Gather.Parts<Map<String, FrictionBucket>> parts(RollingWindow window) {
+        String store = FrictionTopology.bucketStore(window.bucket());
+        return new Gather.Parts<>() {
+            @Override
+            public String store() {
+                return store;
+            }
+
+            @Override
+            public StorePartitions.Reads<Map<String, FrictionBucket>> read(StorePartitions partitions, long end) {
+                return partitions.readLocal(store, QueryableStoreTypes.<String, FrictionBucket>windowStore(),
+                        buckets -> sums(buckets, window, end));
+            }
+
+            @Override
+            public String forwardedQuery(long end) {
+                return "/v1/friction/top?forwarded=true&window=" + window.label() + "&at=" + Instant.ofEpochMilli(
+                        end - 1);
+            }
+
+            @Override
+            public Map<String, FrictionBucket> empty() {
+                return new HashMap<>();
+            }
+
+            @Override
+            public void add(Map<String, FrictionBucket> into, Map<String, FrictionBucket> part) {
+                part.forEach((key, sum) -> into.computeIfAbsent(key, k -> FrictionBucket.empty()).addAll(sum));
+            }
+
+            @Override
+            public Object encode(Map<String, FrictionBucket> part) {
+                Map<String, String> encoded = new LinkedHashMap<>();
+                part.forEach((key, sum) -> encoded.put(key, Base64.getEncoder().encodeToString(
+                        serde.serializer().serialize("", sum))));
+                return encoded;
+            }
+
+            @Override
+            public Map<String, FrictionBucket> decode(JsonNode partial) {
+                if (!partial.isObject()) {
+                    return null;
+                }
+                Map<String, FrictionBucket> part = new HashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = partial.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> entry = it.next();
+                    part.put(entry.getKey(), serde.deserializer().deserialize("", Base64.getDecoder().decode(
+                            entry.getValue().asText())));
+                }
+                return part;
+            }
+        };
+    }
+
     private boolean significant(FrictionBucket sum) {
         return sum.liftSignificant(settings.liftMinResponses(), settings.liftZ());
     }
@@ -165,10 +189,6 @@ public final class FrictionQueries {
             }
         }
         return sums;
-    }
-
-    private static void merge(Map<String, FrictionBucket> into, Map<String, FrictionBucket> part) {
-        part.forEach((key, sum) -> into.computeIfAbsent(key, k -> FrictionBucket.empty()).addAll(sum));
     }
 
     private Map<String, Object> item(Touchpoint touchpoint, FrictionBucket sum) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -32,8 +31,6 @@ import io.javalin.http.Context;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -63,12 +60,8 @@ public final class TicketQueries {
     private static final List<String> PRIORITIES = Arrays.stream(TicketPriority.values()).map(TicketPriority::name)
             .filter(name -> !name.equals("UNKNOWN")).toList();
 
-    private final KafkaStreams streams;
-    private final HostInfo self;
-    private final History history;
     private final TicketBucketSerde serde = new TicketBucketSerde();
-    private final Peers peers = new Peers();
-    private final StorePartitions partitions;
+    private final Gather<TicketBucket> gather;
 
     /**
      * @param streams    the running application
@@ -78,18 +71,19 @@ public final class TicketQueries {
      */
     public TicketQueries(KafkaStreams streams, HostInfo self, RollingWindow.Retention buckets,
             LongSupplier streamTime) {
-        this.streams = streams;
-        this.self = self;
-        this.history = new History(buckets, TicketSettings.BUCKETS, streamTime);
-        this.partitions = new StorePartitions(streams);
+        this.gather = new Gather<>(streams, self, new History(buckets, TicketSettings.BUCKETS, streamTime));
     }
 
     public void routes(Javalin app) {
         app.get("/v1/response-times", this::responseTimes);
     }
 
-    /** A query's slice of the cells, and its window. */
+    /** A query's slice of the cells, and its window (ending at {@code end}, or -1 before it is known). */
     record Slice(RollingWindow window, Channel channel, TicketPriority priority, String queue, long end) {
+        Slice ending(long windowEnd) {
+            return new Slice(window, channel, priority, queue, windowEnd);
+        }
+
         Map<String, Object> dimension() {
             Map<String, Object> dimension = new LinkedHashMap<>();
             if (channel != null) {
@@ -106,29 +100,15 @@ public final class TicketQueries {
     }
 
     private void responseTimes(Context ctx) throws IOException, InterruptedException {
-        Slice slice = slice(ctx);
-        boolean forwarded = ctx.queryParam("forwarded") != null;
-        String store = TicketTopology.bucketStore(slice.window().bucket());
-        StorePartitions.Reads<TicketBucket> reads = partitions.readLocal(store,
-                QueryableStoreTypes.<String, TicketBucket>windowStore(), buckets -> sum(buckets, slice));
-        TicketBucket sum = TicketBucket.empty();
-        reads.byPartition().values().forEach(sum::addAll);
-        if (forwarded) {
-            Answers.json(ctx, 200, Map.of("partial", Base64.getEncoder().encodeToString(
-                    serde.serializer().serialize("", sum)), "partitions", reads.partitions()));
+        Slice asked = slice(ctx);
+        Long at = SurveyQueries.at(ctx);
+        Gather.Parts<TicketBucket> parts = parts(asked);
+        if (ctx.queryParam("forwarded") != null) {
+            gather.answerForwarded(ctx, asked.window(), at, parts);
             return;
         }
-        List<Set<Integer>> read = new ArrayList<>(List.of(reads.partitions()));
-        for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
-            if (!instance.hostInfo().equals(self)) {
-                JsonNode answer = remote(instance.hostInfo(), slice);
-                read.add(StorePartitions.partitions(answer));
-                sum.addAll(serde.deserializer().deserialize("", Base64.getDecoder().decode(
-                        answer.path("partial").asText())));
-            }
-        }
-        partitions.requireComplete(store, read);
-        Answers.json(ctx, 200, figures(slice, sum));
+        Gather.Answer<TicketBucket> answer = gather.answer(asked.window(), at, parts);
+        Answers.json(ctx, 200, figures(asked.ending(answer.end()), answer.sum()));
     }
 
     private Slice slice(Context ctx) {
@@ -153,10 +133,8 @@ public final class TicketQueries {
         if (queue != null && (queue.isBlank() || queue.length() > MAX_QUEUE)) {
             throw new BadParameter("queue", "queue must be a name of 1 to " + MAX_QUEUE + " characters");
         }
-        long time = history.time(SurveyQueries.at(ctx));
-        history.check(window, window.end(time) - window.length().toMillis(), "at");
         return new Slice(window, channel == null ? null : Channel.valueOf(channel),
-                priority == null ? null : TicketPriority.valueOf(priority), queue, window.end(time));
+                priority == null ? null : TicketPriority.valueOf(priority), queue, -1);
     }
 
     /** The sum of the matching cells' buckets in one partition's store. */
@@ -178,17 +156,51 @@ public final class TicketQueries {
         return sum;
     }
 
-    /** Another instance's answer: its partial sum and the partitions it read. */
-    private JsonNode remote(HostInfo host, Slice slice) throws IOException, InterruptedException {
-        StringBuilder query = new StringBuilder("/v1/response-times?forwarded=true&window=")
-                .append(slice.window().label()).append("&at=").append(Instant.ofEpochMilli(slice.end() - 1));
-        slice.dimension().forEach((name, value) -> query.append('&').append(name).append('=')
-                .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8)));
-        JsonNode answer = peers.answer(host, query.toString());
-        if (!answer.path("partial").isTextual()) {
-            throw new InvalidStateStoreException("instance " + host + " answered no partial sum");
-        }
-        return answer;
+    /** The matching cells' sum over the slice's window, as every instance reads and sends it. */
+    private Gather.Parts<TicketBucket> parts(Slice asked) {
+        String store = TicketTopology.bucketStore(asked.window().bucket());
+        return new Gather.Parts<>() {
+            @Override
+            public String store() {
+                return store;
+            }
+
+            @Override
+            public StorePartitions.Reads<TicketBucket> read(StorePartitions partitions, long end) {
+                return partitions.readLocal(store, QueryableStoreTypes.<String, TicketBucket>windowStore(),
+                        buckets -> sum(buckets, asked.ending(end)));
+            }
+
+            @Override
+            public String forwardedQuery(long end) {
+                StringBuilder query = new StringBuilder("/v1/response-times?forwarded=true&window=")
+                        .append(asked.window().label()).append("&at=").append(Instant.ofEpochMilli(end - 1));
+                asked.dimension().forEach((name, value) -> query.append('&').append(name).append('=')
+                        .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8)));
+                return query.toString();
+            }
+
+            @Override
+            public TicketBucket empty() {
+                return TicketBucket.empty();
+            }
+
+            @Override
+            public void add(TicketBucket into, TicketBucket part) {
+                into.addAll(part);
+            }
+
+            @Override
+            public Object encode(TicketBucket part) {
+                return Base64.getEncoder().encodeToString(serde.serializer().serialize("", part));
+            }
+
+            @Override
+            public TicketBucket decode(JsonNode partial) {
+                return partial.isTextual()
+                        ? serde.deserializer().deserialize("", Base64.getDecoder().decode(partial.asText())) : null;
+            }
+        };
     }
 
     /** The figures of {@code sum}, under the names of the query API. */
