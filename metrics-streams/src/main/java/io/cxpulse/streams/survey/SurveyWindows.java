@@ -100,6 +100,11 @@ final class SurveyWindows implements Processor<String, ScoreHistogram, String, S
             all.forEachRemaining(entry -> known.add(entry.key.key()));
         }
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
+        // a task that moved here or restarted has its stream time from its committed offsets: queries answered
+        // before its first emit must not end their windows at the other tasks' older times
+        if (context.currentStreamTimeMs() >= 0) {
+            observer.streamTime(task, context.currentStreamTimeMs());
+        }
     }
 
     @Override

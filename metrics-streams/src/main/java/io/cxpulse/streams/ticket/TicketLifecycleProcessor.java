@@ -93,6 +93,10 @@ final class TicketLifecycleProcessor
         this.due = context.getStateStore(DUE_STORE);
         this.awaiting = context.getStateStore(AWAITING_STORE);
         context.schedule(settings.settleInterval(), PunctuationType.WALL_CLOCK_TIME, now -> settleDue());
+        if (context.currentStreamTimeMs() >= 0) {
+            // known from the committed offsets, before the first punctuation (see SurveyWindows#init)
+            observer.streamTime(task, context.currentStreamTimeMs());
+        }
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
 
     /** What becomes of the sums, per emit. */
     public interface Emitter<V, K> {
-        /** Called once per emit, before the sums: the task and its stream time. */
+        /** Called once per emit, before the sums, and at init once it is known: the task and its stream time. */
         default void begin(String task, long streamTime, ProcessorContext<String, K> context) {
         }
 
@@ -108,6 +108,10 @@ public final class BucketWindows<V extends BucketWindows.Additive<V>, K> impleme
             all.forEachRemaining(entry -> known.add(entry.key.key()));
         }
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emit());
+        if (context.currentStreamTimeMs() >= 0) {
+            // known from the committed offsets: the queries answered before the first emit need it
+            emitter.begin(task, context.currentStreamTimeMs(), context);
+        }
     }
 
     @Override

@@ -64,6 +64,11 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts an instance with its own state directory {@code name}, and waits until it runs. */
     MetricsStreamsApp startStreams(String name) {
+        return startStreams(name, Map.of());
+    }
+
+    /** Starts an instance as {@link #startStreams(String)} does, with {@code overrides} over the tests' settings. */
+    MetricsStreamsApp startStreams(String name, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(MetricsStreamsConfig.defaults());
         settings.put("http.port", "0");
         settings.put("http.drain.delay", "PT0S");
@@ -88,6 +93,7 @@ final class Pipeline implements AutoCloseable {
         settings.put("ticket.settle.interval", "PT0.2S");
         settings.put("topic.alerts", "it.alerts." + suffix);
         settings.put("topic.dead-letter", "it.dead-letter." + suffix);
+        settings.putAll(overrides);
         MetricsStreamsApp app = MetricsStreamsApp.start(MetricsStreamsConfig.from(LayeredConfig.of(settings)));
         instances.add(app);
         await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);

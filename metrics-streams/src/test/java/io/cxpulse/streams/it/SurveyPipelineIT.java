@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,28 @@ class SurveyPipelineIT {
                     assertThat(gauge(pipeline.metrics(restored), "cx_duplicate_events_total",
                             "type=\"survey_response\"")).isEqualTo(again.size()));
             assertAgreesNow(pipeline, restored, sent);
+        }
+    }
+
+    @Test
+    void shouldKnowTheStreamTimeOfTasksItTakesOverBeforeTheirFirstEmit(LocalPlatform platform) throws Exception {
+        try (Pipeline pipeline = new Pipeline(platform)) {
+            MetricsStreamsApp first = pipeline.startStreams("a");
+            List<Map<String, Object>> sent = Responses.nps(100, Instant.now().minus(Duration.ofHours(3)), 4);
+            pipeline.send(sent);
+            awaitCounted(pipeline, first, 100);
+            pipeline.stop(first);
+            // the windows' tasks read responses summed per minute, each stamped with its minute's start
+            long latest = sent.stream().mapToLong(event -> Instant.parse((String) event.get("occurredAt"))
+                    .truncatedTo(ChronoUnit.MINUTES).toEpochMilli()).max().orElseThrow();
+
+            // it emits once an hour: its stream time can only come from the committed offsets of the tasks it took
+            MetricsStreamsApp next = pipeline.startStreams("b", Map.of("survey.emit.interval", "PT1H"));
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(gauge(pipeline.metrics(next), "cx_stream_time_seconds", "type=\"survey_response\""))
+                            .isEqualTo(latest / 1000.0));
+            awaitCounted(pipeline, next, 100);
         }
     }
 
