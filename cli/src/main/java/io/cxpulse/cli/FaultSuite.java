@@ -359,8 +359,12 @@ final class FaultSuite implements AutoCloseable {
      * answer must be those figures or a 503 with Retry-After, never other figures.
      */
     private final class Prober implements Runnable {
+        /** A query's right answer: what it is, and the test of an answer. */
+        private record Expected(String figures, Predicate<JsonNode> test) {
+        }
+
         private final String phase;
-        private final Map<String, Predicate<JsonNode>> queries = new java.util.LinkedHashMap<>();
+        private final Map<String, Expected> queries = new java.util.LinkedHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong probes = new AtomicLong();
         final AtomicLong notReady = new AtomicLong();
@@ -374,26 +378,28 @@ final class FaultSuite implements AutoCloseable {
                 return;
             }
             AuditLedger.Nps nps = ledger.nps(frozenPhase);
-            queries.put("/v1/nps?window=24h&segment=" + AuditLedger.segment(frozenPhase), answer ->
-                    answer.path("n").asLong() == nps.n() && answer.path("promoters").asLong() == nps.promoters()
+            queries.put("/v1/nps?window=24h&segment=" + AuditLedger.segment(frozenPhase), new Expected(
+                    "n " + nps.n() + ", " + nps.promoters() + " promoters, " + nps.passives() + " passives, "
+                            + nps.detractors() + " detractors",
+                    answer -> answer.path("n").asLong() == nps.n()
+                            && answer.path("promoters").asLong() == nps.promoters()
                             && answer.path("passives").asLong() == nps.passives()
-                            && answer.path("detractors").asLong() == nps.detractors());
+                            && answer.path("detractors").asLong() == nps.detractors()));
             long tickets = ledger.tickets(frozenPhase).n();
-            queries.put("/v1/response-times?window=24h&queue=" + AuditLedger.queue(frozenPhase), answer ->
-                    answer.path("n").asLong() == tickets);
-            Map<String, AuditLedger.Touchpoint> touchpoints = ledger.touchpointFigures(frozenPhase);
-            queries.put("/v1/friction/top?window=24h&limit=100", answer -> {
+            queries.put("/v1/response-times?window=24h&queue=" + AuditLedger.queue(frozenPhase), new Expected(
+                    "n " + tickets, answer -> answer.path("n").asLong() == tickets));
+            Map<String, Long> expected = new java.util.TreeMap<>();
+            ledger.touchpointFigures(frozenPhase).forEach((key, figures) -> expected.put(key, (long) figures.events()));
+            queries.put("/v1/friction/top?window=24h&limit=100", new Expected("events " + expected, answer -> {
                 Map<String, Long> events = new java.util.TreeMap<>();
                 for (JsonNode item : answer.path("items")) {
                     String key = item.path("touchpoint").asText() + "|" + item.path("channel").asText();
-                    if (touchpoints.containsKey(key)) {
+                    if (expected.containsKey(key)) {
                         events.put(key, item.path("events").asLong());
                     }
                 }
-                Map<String, Long> expected = new java.util.TreeMap<>();
-                touchpoints.forEach((key, figures) -> expected.put(key, (long) figures.events()));
                 return events.equals(expected);
-            });
+            }));
         }
 
         void stop() {
@@ -417,7 +423,7 @@ final class FaultSuite implements AutoCloseable {
             }
         }
 
-        private void probe(Instance instance, String query, Predicate<JsonNode> correct) {
+        private void probe(Instance instance, String query, Expected correct) {
             HttpResponse<String> response;
             try {
                 response = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(instance.url() + query))
@@ -431,7 +437,7 @@ final class FaultSuite implements AutoCloseable {
                 return;
             }
             probes.incrementAndGet();
-            if (response.statusCode() == 200 && correct.test(json(response.body()))) {
+            if (response.statusCode() == 200 && correct.test().test(json(response.body()))) {
                 return;
             }
             lastBad.set(System.nanoTime());
@@ -442,7 +448,7 @@ final class FaultSuite implements AutoCloseable {
             wrong.incrementAndGet();
             if (firstWrong == null) {
                 firstWrong = instance.name() + " answered " + query + " with " + response.statusCode() + " "
-                        + response.body() + " (phase " + phase + ")";
+                        + response.body() + " (phase " + phase + ": expected " + correct.figures() + ")";
             }
         }
 
