@@ -110,16 +110,16 @@ final class AuditCheck {
         Tally tally = new Tally();
         AuditLedger.Nps nps = ledger.nps(phase);
         JsonNode answer = json(streamsUrl + "/v1/nps?window=24h&segment=" + AuditLedger.segment(phase));
-        tally.compare("nps n", nps.n(), answer.path("n").asLong(-1), true);
-        tally.compare("promoters", nps.promoters(), answer.path("promoters").asLong(-1), false);
-        tally.compare("passives", nps.passives(), answer.path("passives").asLong(-1), false);
-        tally.compare("detractors", nps.detractors(), answer.path("detractors").asLong(-1), false);
+        tally.compare("nps n", nps.n(), answer.path("n").asLong(-1), 1);
+        tally.compare("promoters", nps.promoters(), answer.path("promoters").asLong(-1), 0);
+        tally.compare("passives", nps.passives(), answer.path("passives").asLong(-1), 0);
+        tally.compare("detractors", nps.detractors(), answer.path("detractors").asLong(-1), 0);
 
         AuditLedger.Tickets tickets = ledger.tickets(phase);
         JsonNode times = json(streamsUrl + "/v1/response-times?window=24h&queue=" + AuditLedger.queue(phase));
-        tally.compare("tickets resolved", tickets.n(), times.path("n").asLong(-1), true);
+        tally.compare("tickets resolved", tickets.n(), times.path("n").asLong(-1), AuditLedger.EVENTS_PER_TICKET);
         tally.compare("first responses", tickets.firstResponseSeconds().size(),
-                times.path("firstResponse").path("n").asLong(-1), false);
+                times.path("firstResponse").path("n").asLong(-1), 0);
         checkQuantile(tally, tickets.firstResponseSeconds(), 0.5, times.path("firstResponse").path("p50"));
         checkQuantile(tally, tickets.firstResponseSeconds(), 0.9, times.path("firstResponse").path("p90"));
 
@@ -134,14 +134,14 @@ final class AuditCheck {
         for (Map.Entry<String, AuditLedger.Touchpoint> expected : touchpoints.entrySet()) {
             JsonNode item = items.getOrDefault(expected.getKey(), TrafficModel.JSON.createObjectNode());
             tally.compare(expected.getKey() + " events", expected.getValue().events(),
-                    item.path("events").asLong(-1), true);
+                    item.path("events").asLong(-1), 1);
             for (String outcome : AuditLedger.OUTCOMES) {
                 tally.compare(expected.getKey() + " " + outcome, expected.getValue().outcomes().getOrDefault(outcome,
-                        0), item.path("outcomes").path(outcome).asLong(-1), false);
+                        0), item.path("outcomes").path(outcome).asLong(-1), 0);
             }
             for (String signal : AuditLedger.SIGNALS) {
                 tally.compare(expected.getKey() + " " + signal, expected.getValue().signals().getOrDefault(signal,
-                        0), item.path("signals").path(signal).asLong(0), false);
+                        0), item.path("signals").path(signal).asLong(0), 0);
             }
         }
 
@@ -151,7 +151,7 @@ final class AuditCheck {
             scrapes.add(Http.get(url + "/metrics"));
         }
         tally.compare("cx_nps_responses", nps.n(), Math.round(sum(scrapes, "cx_nps_responses",
-                Map.of("window", "24h", "segment", AuditLedger.segment(phase), "channel", "all"))), false);
+                Map.of("window", "24h", "segment", AuditLedger.segment(phase), "channel", "all"))), 0);
         for (Map.Entry<String, AuditLedger.Touchpoint> expected : touchpoints.entrySet()) {
             String[] key = expected.getKey().split("\\|");
             double rate = sum(scrapes, "cx_friction_rate", Map.of("window", "24h", "touchpoint", key[0],
@@ -217,11 +217,11 @@ final class AuditCheck {
         long doubled;
 
         /**
-         * Compares one count; {@code events} marks the counts that add up to the phase's events (a resolved
-         * ticket stands for its three).
+         * Compares one count; {@code weight} is how many of the phase's events each thing counted stands for (a
+         * resolved ticket for its {@link AuditLedger#EVENTS_PER_TICKET}), or 0 when it does not count events.
          */
-        void compare(String what, long expect, long answered, boolean events) {
-            long weight = what.equals("tickets resolved") ? 3 : 1;
+        void compare(String what, long expect, long answered, int weight) {
+            boolean events = weight > 0;
             if (events) {
                 expected += weight * expect;
                 counted += weight * Math.max(answered, 0);

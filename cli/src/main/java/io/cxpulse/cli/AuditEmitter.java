@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +34,6 @@ final class AuditEmitter {
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> senders = new ArrayList<>();
     /** Answers by status (-1: none, a timeout or a refused connection). */
-    private final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
     private final AtomicLong unavailableWithoutRetryAfter = new AtomicLong();
     private final AtomicLong lastAcknowledged = new AtomicLong(System.nanoTime());
     private final AtomicLong longestGapNanos = new AtomicLong();
@@ -56,6 +54,7 @@ final class AuditEmitter {
         running.set(true);
         lastAcknowledged.set(System.nanoTime());
         longestGapNanos.set(0);
+        unavailableWithoutRetryAfter.set(0);
         for (int i = 0; i < threads; i++) {
             Thread sender = new Thread(() -> send(threads), "audit-sender-" + i);
             sender.setDaemon(true);
@@ -81,14 +80,7 @@ final class AuditEmitter {
         return drained;
     }
 
-    /** How many answers of each status the phase got so far. */
-    Map<Integer, Long> answers() {
-        Map<Integer, Long> copy = new HashMap<>();
-        answers.forEach((status, count) -> copy.put(status, count.get()));
-        return copy;
-    }
-
-    /** 503s and 429s that came without Retry-After: an emitter would not know when to come back. */
+    /** The phase's 503s and 429s that came without Retry-After: an emitter would not know when to come back. */
     long unavailableWithoutRetryAfter() {
         return unavailableWithoutRetryAfter.get();
     }
@@ -153,7 +145,6 @@ final class AuditEmitter {
             batch.forEach(entry -> entry.attempts.incrementAndGet());
             HttpResponse<String> response = post(path, bytes);
             int status = response == null ? -1 : response.statusCode();
-            answers.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
             if (status == 202 || status == 207 || status == 422) {
                 settle(batch, status, response);
                 return;
@@ -179,7 +170,7 @@ final class AuditEmitter {
         if (status == 202) {
             batch.forEach(entry -> entry.acknowledged = true);
         } else {
-            JsonNode results = readTree(response.body()).path("results");
+            JsonNode results = Http.json(response.body()).path("results");
             for (JsonNode result : results) {
                 AuditLedger.Entry entry = batch.get(result.path("index").asInt());
                 if ("accepted".equals(result.path("status").asText())) {
@@ -202,14 +193,6 @@ final class AuditEmitter {
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private static JsonNode readTree(String text) {
-        try {
-            return TrafficModel.JSON.readTree(text);
-        } catch (IOException e) {
-            return TrafficModel.JSON.createObjectNode();
         }
     }
 }

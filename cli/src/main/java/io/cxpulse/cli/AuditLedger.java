@@ -27,6 +27,8 @@ final class AuditLedger {
     static final String[] CHANNELS = {"WEB", "MOBILE_APP"};
     static final String[] OUTCOMES = {"COMPLETED", "FAILED", "ABANDONED"};
     static final String[] SIGNALS = {"ERROR", "REPEATED_INPUT", "LONG_WAIT"};
+    /** The events of each ticket: OPENED, AGENT_REPLIED and RESOLVED. */
+    static final int EVENTS_PER_TICKET = 3;
     private static final String[] STEPS = {"checkout", "payment"};
     private static final Duration HISTORY = Duration.ofMinutes(110);
 

@@ -437,7 +437,7 @@ final class FaultSuite implements AutoCloseable {
                 return;
             }
             probes.incrementAndGet();
-            if (response.statusCode() == 200 && correct.test().test(json(response.body()))) {
+            if (response.statusCode() == 200 && correct.test().test(Http.json(response.body()))) {
                 return;
             }
             lastBad.set(System.nanoTime());
@@ -449,14 +449,6 @@ final class FaultSuite implements AutoCloseable {
             if (firstWrong == null) {
                 firstWrong = instance.name() + " answered " + query + " with " + response.statusCode() + " "
                         + response.body() + " (phase " + phase + ": expected " + correct.figures() + ")";
-            }
-        }
-
-        private static JsonNode json(String body) {
-            try {
-                return TrafficModel.JSON.readTree(body);
-            } catch (IOException e) {
-                return TrafficModel.JSON.createObjectNode();
             }
         }
     }

@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** Small HTTP helpers for the command line tools. */
 final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -43,6 +45,15 @@ final class Http {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /** {@code body} as JSON, or an empty object when it is not JSON (a proxy's error page, a cut answer). */
+    static JsonNode json(String body) {
+        try {
+            return TrafficModel.JSON.readTree(body);
+        } catch (IOException e) {
+            return TrafficModel.JSON.createObjectNode();
         }
     }
 

@@ -81,7 +81,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
         this.config = config;
         MetricsStreamsConfig.Instance instance = config.instance();
         this.health = new StreamsHealth(instance.rebalanceGrace(), instance.maxThreadReplacements(),
-                instance.threadReplacementWindow(), System::nanoTime);
+                instance.threadReplacementWindow(), System::nanoTime, draining);
         this.slot = instance.slotDir().map(dir -> InstanceSlot.claim(Path.of(dir))).orElse(null);
         this.kafka = new HashMap<>(config.kafka());
         if (slot == null) {
@@ -234,10 +234,7 @@ public final class MetricsStreamsApp implements ServiceLauncher.Service {
     @Override
     public void close() {
         LOG.info("metrics-streams stopping");
-        health.stopping();
-        if (wired) {
-            draining.begin(config.instance().drainDelay());
-        }
+        draining.begin(wired ? config.instance().drainDelay() : Duration.ZERO);
         http.stop();
         boolean leave = !kafka.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(leave));

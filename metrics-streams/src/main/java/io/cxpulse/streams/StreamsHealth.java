@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.LongSupplier;
 
+import io.cxpulse.common.Draining;
+
 import org.apache.kafka.streams.KafkaStreams.State;
 
 /**
@@ -32,13 +34,16 @@ final class StreamsHealth {
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile boolean hasRun;
     private volatile long rebalancingSince = -1;
-    private volatile boolean stopping;
+    private final Draining draining;
 
-    StreamsHealth(Duration rebalanceGrace, int maxReplacements, Duration replacementWindow, LongSupplier nanos) {
+    /** @param draining set once the service is told to stop: readiness fails from then on, liveness holds */
+    StreamsHealth(Duration rebalanceGrace, int maxReplacements, Duration replacementWindow, LongSupplier nanos,
+            Draining draining) {
         this.rebalanceGrace = rebalanceGrace;
         this.maxReplacements = maxReplacements;
         this.replacementWindow = replacementWindow;
         this.nanos = nanos;
+        this.draining = draining;
     }
 
     /** Kafka Streams' state listener. */
@@ -67,13 +72,8 @@ final class StreamsHealth {
         return replacements.size() > maxReplacements;
     }
 
-    /** The service was told to stop: readiness fails from now on; liveness holds while it stops. */
-    void stopping() {
-        stopping = true;
-    }
-
     Verdict ready(State state) {
-        if (stopping) {
+        if (draining.draining()) {
             return new Verdict(false, "STOPPING");
         }
         if (state == State.RUNNING) {
@@ -92,7 +92,7 @@ final class StreamsHealth {
         if (state == State.ERROR || state == State.PENDING_ERROR) {
             return new Verdict(false, state.name());
         }
-        if ((state == State.NOT_RUNNING || state == State.PENDING_SHUTDOWN) && !stopping) {
+        if ((state == State.NOT_RUNNING || state == State.PENDING_SHUTDOWN) && !draining.draining()) {
             return new Verdict(false, state.name() + " without being asked to stop");
         }
         if (threadsKeepDying()) {

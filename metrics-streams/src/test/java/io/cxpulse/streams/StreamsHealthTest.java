@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cxpulse.common.Draining;
+
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.Test;
 
 class StreamsHealthTest {
     private final AtomicLong now = new AtomicLong();
+    private final Draining draining = new Draining();
     private final StreamsHealth health = new StreamsHealth(Duration.ofSeconds(60), 2, Duration.ofMinutes(10),
-            now::get);
+            now::get, draining);
 
     private void advance(Duration duration) {
         now.addAndGet(duration.toNanos());
@@ -46,7 +49,7 @@ class StreamsHealthTest {
     @Test
     void shouldFailReadinessButNotLivenessWhenToldToStop() {
         health.onChange(State.RUNNING);
-        health.stopping();
+        draining.begin(Duration.ZERO);
         assertThat(health.ready(State.RUNNING).up()).isFalse();
         assertThat(health.ready(State.RUNNING).detail()).isEqualTo("STOPPING");
         assertThat(health.live(State.PENDING_SHUTDOWN).up()).isTrue();

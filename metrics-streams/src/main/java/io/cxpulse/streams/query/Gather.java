@@ -110,7 +110,7 @@ final class Gather<P> {
         List<Set<Integer>> read = new ArrayList<>(List.of(reads.partitions()));
         for (StreamsMetadata instance : streams.streamsMetadataForStore(parts.store())) {
             if (!instance.hostInfo().equals(self)) {
-                JsonNode answer = peers.answer(instance.hostInfo(), parts.forwardedQuery(end));
+                JsonNode answer = peers.answer(instance.hostInfo(), parts.forwardedQuery(end), "partial");
                 P part = parts.decode(answer.path("partial"));
                 if (part == null) {
                     throw new InvalidStateStoreException("instance " + instance.hostInfo() + " answered no sums");

@@ -1,11 +1,7 @@
 package io.cxpulse.streams.query;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -69,7 +65,7 @@ public final class SurveyQueries {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final History history;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Peers peers = new Peers();
 
     /**
      * @param streams    the running application
@@ -200,19 +196,8 @@ public final class SurveyQueries {
         if (ctx.queryParam("forwarded") == null) {
             for (StreamsMetadata instance : streams.streamsMetadataForStore(SurveyTopology.ALERT_STORE)) {
                 if (!instance.hostInfo().equals(self)) {
-                    HttpResponse<String> response;
-                    try {
-                        response = get(instance.hostInfo(), "/v1/alerts?forwarded=true");
-                    } catch (IOException e) {
-                        throw new InvalidStateStoreException("instance " + instance.hostInfo() + " did not answer: "
-                                + e.getMessage());
-                    }
-                    if (response.statusCode() != 200) {
-                        // not silently partial: the caller asks again
-                        throw new InvalidStateStoreException("instance " + instance.hostInfo() + " answered "
-                                + response.statusCode());
-                    }
-                    JSON.readTree(response.body()).path("alerts")
+                    // not silently partial: an instance that does not answer makes it a 503, and the caller asks again
+                    peers.answer(instance.hostInfo(), "/v1/alerts?forwarded=true", "alerts").path("alerts")
                             .forEach(alert -> open.add(JSON.convertValue(alert, Map.class)));
                 }
             }
@@ -246,27 +231,16 @@ public final class SurveyQueries {
         return alerts;
     }
 
-    private void forward(Context ctx, HostInfo owner) throws IOException, InterruptedException {
+    private void forward(Context ctx, HostInfo owner) throws InterruptedException {
         if (ctx.queryParam("forwarded") != null) {
             throw new InvalidStateStoreException("the key moved while the request was forwarded");
         }
         String query = ctx.queryString() == null ? "" : ctx.queryString() + "&";
-        HttpResponse<String> response;
-        try {
-            response = get(owner, ctx.path() + "?" + query + "forwarded=true");
-        } catch (IOException e) {
-            throw new InvalidStateStoreException("the instance that holds the key (" + owner + ") did not answer: "
-                    + e.getMessage());
-        }
+        HttpResponse<String> response = peers.get(owner, ctx.path() + "?" + query + "forwarded=true");
         // the owner's answer as it is, a 503's Retry-After included
         response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
         ctx.status(response.statusCode()).contentType(response.headers().firstValue("Content-Type")
                 .orElse("application/json")).result(response.body());
-    }
-
-    private HttpResponse<String> get(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String param(Context ctx, String name, String fallback) {
