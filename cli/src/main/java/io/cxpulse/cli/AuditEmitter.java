@@ -55,6 +55,7 @@ final class AuditEmitter {
         lastAcknowledged.set(System.nanoTime());
         longestGapNanos.set(0);
         unavailableWithoutRetryAfter.set(0);
+        rejections.clear();
         for (int i = 0; i < threads; i++) {
             Thread sender = new Thread(() -> send(threads), "audit-sender-" + i);
             sender.setDaemon(true);
@@ -91,7 +92,7 @@ final class AuditEmitter {
         return Duration.ofNanos(Math.max(longestGapNanos.get(), running.get() ? now : 0));
     }
 
-    /** Events ingest rejected (4xx): a fault in the audit's own events, reported rather than retried. */
+    /** The phase's events ingest rejected (4xx): a fault in the audit's own events, reported, not retried. */
     List<String> rejections() {
         synchronized (rejections) {
             return List.copyOf(rejections);
