@@ -29,11 +29,12 @@ class UpCommandIT {
 
     @Test
     void shouldRunEverythingAndStopCleanly(@TempDir Path dir) throws Exception {
-        int ingestPort = Ports.free();
-        int streamsPort = Ports.free();
-        int prometheusPort = Ports.free();
+        int[] ports = Ports.free(4);
+        int ingestPort = ports[0];
+        int streamsPort = ports[1];
+        int prometheusPort = ports[2];
         boolean prometheus = PrometheusConfig.installed() || System.getenv("CXPULSE_REQUIRE_OPS_TOOLS") != null;
-        List<String> options = new java.util.ArrayList<>(List.of("--kafka-port", Integer.toString(Ports.free()),
+        List<String> options = new java.util.ArrayList<>(List.of("--kafka-port", Integer.toString(ports[3]),
                 "--ingest-port", Integer.toString(ingestPort), "--streams-port", Integer.toString(streamsPort)));
         if (prometheus) {
             options.addAll(List.of("--with-prometheus", "--prometheus-port", Integer.toString(prometheusPort),

@@ -49,9 +49,16 @@ class IngestFuzzPropertyIT {
 
     @AfterContainer
     static void stop() {
-        ingest.close();
-        platform.close();
-        Directories.deleteRecursively(dataDir);
+        // after a failed start too, which must stay the error reported
+        if (ingest != null) {
+            ingest.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+        if (dataDir != null) {
+            Directories.deleteRecursively(dataDir);
+        }
     }
 
     @Property(tries = 10_000)

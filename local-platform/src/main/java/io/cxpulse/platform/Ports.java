@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /** Port helpers for servers that bind to the loopback interface. */
@@ -21,6 +23,34 @@ public final class Ports {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on " + LOOPBACK, e);
+        }
+    }
+
+    /**
+     * {@code count} different ports, each free on the loopback interface at the time of the call. Calling
+     * {@link #free()} again may give the port it gave before, as nothing holds it in between; these are held
+     * together until all are chosen.
+     */
+    public static int[] free(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("No " + count + " free ports on " + LOOPBACK, e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // it was never used
+                }
+            }
         }
     }
 

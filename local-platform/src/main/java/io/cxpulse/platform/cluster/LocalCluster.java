@@ -8,10 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PrimitiveIterator;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,13 +82,23 @@ public final class LocalCluster implements AutoCloseable {
         this.settings = settings;
         this.clusterId = clusterId;
         int n = settings.brokers();
+        // the ports asked for, then different free ones for the rest
+        Set<Integer> asked = new HashSet<>();
+        if (settings.firstKafkaPort() != 0) {
+            IntStream.range(0, n).forEach(i -> asked.add(settings.firstKafkaPort() + i));
+        }
+        if (settings.registryPort() != 0) {
+            asked.add(settings.registryPort());
+        }
+        PrimitiveIterator.OfInt spare = Arrays.stream(Ports.free(2 * n + 1 + asked.size()))
+                .filter(port -> !asked.contains(port)).iterator();
         this.kafkaPorts = IntStream.range(0, n)
-                .map(i -> settings.firstKafkaPort() == 0 ? Ports.free() : settings.firstKafkaPort() + i).toArray();
+                .map(i -> settings.firstKafkaPort() == 0 ? spare.nextInt() : settings.firstKafkaPort() + i).toArray();
         for (int port : kafkaPorts) {
             Ports.requireValid("Kafka port", port);
         }
-        this.controllerPorts = IntStream.range(0, n).map(i -> Ports.free()).toArray();
-        this.registryPort = Ports.orFree(settings.registryPort());
+        this.controllerPorts = IntStream.range(0, n).map(i -> spare.nextInt()).toArray();
+        this.registryPort = settings.registryPort() != 0 ? settings.registryPort() : spare.nextInt();
         this.brokers = new ChildProcess[n];
     }
 

@@ -40,8 +40,10 @@ public record BrokerSettings(String host, int nodeId, int port, int controllerPo
 
     /** A one-node cluster on 127.0.0.1 with the given client port, or a free one when {@code port} is 0. */
     public static BrokerSettings loopback(int port, Path dataDir) {
-        int controllerPort = Ports.free();
-        return new BrokerSettings(Ports.LOOPBACK, 1, Ports.orFree(port), controllerPort,
+        int[] free = Ports.free(2);
+        int kafkaPort = port == 0 ? free[0] : port;
+        int controllerPort = free[1] != kafkaPort ? free[1] : free[0];
+        return new BrokerSettings(Ports.LOOPBACK, 1, kafkaPort, controllerPort,
                 "1@" + Ports.LOOPBACK + ":" + controllerPort, 1, Optional.empty(), dataDir, Map.of());
     }
 
