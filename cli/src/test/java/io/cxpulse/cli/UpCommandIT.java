@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -120,8 +121,11 @@ class UpCommandIT {
     /** {@code cxpulse up} with {@code options}, its data under {@code dir}; returns once it says it is up. */
     private static Process up(Path dir, List<String> options) throws Exception {
         Path output = dir.resolve("up.out");
+        // a registry port that none of the options' ports (or runs of them) can be
+        int registryPort = Arrays.stream(Ports.free(8)).filter(port -> options.stream().noneMatch(option ->
+                option.matches("\\d+") && Math.abs(Integer.parseInt(option) - port) < 4)).findFirst().orElseThrow();
         List<String> command = new java.util.ArrayList<>(List.of(java(), "-jar", jar("cli").toString(), "up",
-                "--data-dir", dir.resolve("data").toString(), "--registry-port", Integer.toString(Ports.free()),
+                "--data-dir", dir.resolve("data").toString(), "--registry-port", Integer.toString(registryPort),
                 "--platform-jar", jar("local-platform").toString(), "--ingest-jar", jar("ingest-service").toString(),
                 "--streams-jar", jar("metrics-streams").toString()));
         command.addAll(options);
