@@ -33,7 +33,6 @@ final class AuditEmitter {
     private final double eventsPerSecond;
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> senders = new ArrayList<>();
-    /** Answers by status (-1: none, a timeout or a refused connection). */
     private final AtomicLong unavailableWithoutRetryAfter = new AtomicLong();
     private final AtomicLong lastAcknowledged = new AtomicLong(System.nanoTime());
     private final AtomicLong longestGapNanos = new AtomicLong();
