@@ -78,12 +78,8 @@ public final class TicketQueries {
         app.get("/v1/response-times", this::responseTimes);
     }
 
-    /** A query's slice of the cells, and its window (ending at {@code end}, or -1 before it is known). */
-    record Slice(RollingWindow window, Channel channel, TicketPriority priority, String queue, long end) {
-        Slice ending(long windowEnd) {
-            return new Slice(window, channel, priority, queue, windowEnd);
-        }
-
+    /** A query's slice of the cells, and its window. */
+    record Slice(RollingWindow window, Channel channel, TicketPriority priority, String queue) {
         Map<String, Object> dimension() {
             Map<String, Object> dimension = new LinkedHashMap<>();
             if (channel != null) {
@@ -108,7 +104,7 @@ public final class TicketQueries {
             return;
         }
         Gather.Answer<TicketBucket> answer = gather.answer(asked.window(), at, parts);
-        Answers.json(ctx, 200, figures(asked.ending(answer.end()), answer.sum()));
+        Answers.json(ctx, 200, figures(asked, answer.end(), answer.sum()));
     }
 
     private Slice slice(Context ctx) {
@@ -134,17 +130,17 @@ public final class TicketQueries {
             throw new BadParameter("queue", "queue must be a name of 1 to " + MAX_QUEUE + " characters");
         }
         return new Slice(window, channel == null ? null : Channel.valueOf(channel),
-                priority == null ? null : TicketPriority.valueOf(priority), queue, -1);
+                priority == null ? null : TicketPriority.valueOf(priority), queue);
     }
 
-    /** The sum of the matching cells' buckets in one partition's store. */
-    private static TicketBucket sum(ReadOnlyWindowStore<String, TicketBucket> store, Slice slice) {
+    /** The sum of the matching cells' buckets in one partition's store, over the window ending at {@code end}. */
+    private static TicketBucket sum(ReadOnlyWindowStore<String, TicketBucket> store, Slice slice, long end) {
         RollingWindow window = slice.window();
         TicketBucket sum = TicketBucket.empty();
         long bucketSize = window.bucket().size().toMillis();
         try (KeyValueIterator<Windowed<String>, TicketBucket> all = store.fetchAll(
-                Instant.ofEpochMilli(slice.end() - window.length().toMillis()),
-                Instant.ofEpochMilli(slice.end() - bucketSize))) {
+                Instant.ofEpochMilli(end - window.length().toMillis()),
+                Instant.ofEpochMilli(end - bucketSize))) {
             while (all.hasNext()) {
                 KeyValue<Windowed<String>, TicketBucket> entry = all.next();
                 TicketCell cell = TicketCell.parse(entry.key.key());
@@ -168,7 +164,7 @@ public final class TicketQueries {
             @Override
             public StorePartitions.Reads<TicketBucket> read(StorePartitions partitions, long end) {
                 return partitions.readLocal(store, QueryableStoreTypes.<String, TicketBucket>windowStore(),
-                        buckets -> sum(buckets, asked.ending(end)));
+                        buckets -> sum(buckets, asked, end));
             }
 
             @Override
@@ -203,13 +199,13 @@ public final class TicketQueries {
         };
     }
 
-    /** The figures of {@code sum}, under the names of the query API. */
-    static Map<String, Object> figures(Slice slice, TicketBucket sum) {
+    /** The figures of {@code sum} over the window ending at {@code end}, under the names of the query API. */
+    static Map<String, Object> figures(Slice slice, long end, TicketBucket sum) {
         Map<String, Object> body = new LinkedHashMap<>();
         RollingWindow window = slice.window();
         body.put("window", window.label());
-        body.put("windowStart", Instant.ofEpochMilli(slice.end() - window.length().toMillis()).toString());
-        body.put("windowEnd", Instant.ofEpochMilli(slice.end()).toString());
+        body.put("windowStart", Instant.ofEpochMilli(end - window.length().toMillis()).toString());
+        body.put("windowEnd", Instant.ofEpochMilli(end).toString());
         body.put("dimension", slice.dimension());
         body.put("n", sum.resolved());
         body.put("firstResponse", quantiles(sum.firstResponse()));
