@@ -124,13 +124,7 @@ final class AuditCheck {
         checkQuantile(tally, tickets.firstResponseSeconds(), 0.9, times.path("firstResponse").path("p90"));
 
         Map<String, AuditLedger.Touchpoint> touchpoints = ledger.touchpointFigures(phase);
-        Map<String, JsonNode> items = new TreeMap<>();
-        for (JsonNode item : json(streamsUrl + "/v1/friction/top?window=24h&limit=100").path("items")) {
-            String touchpoint = item.path("touchpoint").asText();
-            if (AuditLedger.touchpoints(phase).contains(touchpoint)) {
-                items.put(touchpoint + "|" + item.path("channel").asText(), item);
-            }
-        }
+        Map<String, JsonNode> items = itemsByTouchpoint(json(streamsUrl + "/v1/friction/top?window=24h&limit=100"));
         for (Map.Entry<String, AuditLedger.Touchpoint> expected : touchpoints.entrySet()) {
             JsonNode item = items.getOrDefault(expected.getKey(), TrafficModel.JSON.createObjectNode());
             tally.compare(expected.getKey() + " events", expected.getValue().events(),
@@ -162,6 +156,15 @@ final class AuditCheck {
             }
         }
         return new Figures(tally.expected, tally.counted, tally.lost, tally.doubled, tally.differences);
+    }
+
+    /** The items of a {@code /v1/friction/top} answer by the ledger's touchpoint key, {@code touchpoint|channel}. */
+    static Map<String, JsonNode> itemsByTouchpoint(JsonNode answer) {
+        Map<String, JsonNode> items = new TreeMap<>();
+        for (JsonNode item : answer.path("items")) {
+            items.put(item.path("touchpoint").asText() + "|" + item.path("channel").asText(), item);
+        }
+        return items;
     }
 
     /** Sums, over the scrapes, the samples of {@code name} whose labels include {@code labels}. */

@@ -391,13 +391,10 @@ final class FaultSuite implements AutoCloseable {
             Map<String, Long> expected = new java.util.TreeMap<>();
             ledger.touchpointFigures(frozenPhase).forEach((key, figures) -> expected.put(key, (long) figures.events()));
             queries.put("/v1/friction/top?window=24h&limit=100", new Expected("events " + expected, answer -> {
+                Map<String, JsonNode> items = AuditCheck.itemsByTouchpoint(answer);
                 Map<String, Long> events = new java.util.TreeMap<>();
-                for (JsonNode item : answer.path("items")) {
-                    String key = item.path("touchpoint").asText() + "|" + item.path("channel").asText();
-                    if (expected.containsKey(key)) {
-                        events.put(key, item.path("events").asLong());
-                    }
-                }
+                expected.keySet().stream().filter(items::containsKey)
+                        .forEach(key -> events.put(key, items.get(key).path("events").asLong()));
                 return events.equals(expected);
             }));
         }
